@@ -1,0 +1,118 @@
+package inference
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// chunkSeeds are payloads seen from real providers, in their shapes.
+var chunkSeeds = []string{
+	`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1763800000,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":" lorem ipsum"},"finish_reason":null}]}`,
+	`{"id":"1","choices":[{"index":0,"delta":{"content":"caf\u00e9 \"q\" \\ \n\t\ud83d\ude00 \/"},"logprobs":null,"finish_reason":null}],"system_fingerprint":"fp_1"}`,
+	`{"id":"1","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"echo","arguments":""}}]},"finish_reason":null}]}`,
+	`{"id":"1","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{\"text\": "}}]}}]}`,
+	`{"id":"1","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null}`,
+	`{"id":"1","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0}}}`,
+	`{"id":"1","choices":[{"index":0,"delta":{"content":"a"},"logprobs":{"content":[{"token":"a","logprob":-0.25,"bytes":[97],"top_logprobs":[{"token":"a","logprob":-0.25}]}]}}]}`,
+	`{"object":"chat.completion.chunk","id":"","created":1700000000,"model":"tgi","system_fingerprint":"3.0-sha","choices":[{"index":0,"delta":{"role":"assistant","content":"x","tool_call_id":null},"logprobs":null,"finish_reason":null}],"usage":null}`,
+	` { "id" : "1" , "choices" : [ { "index" : 0 , "delta" : { "content" : "spaced" } } ] } `,
+	`{"id":"1","choices":[{"index":0,"delta":{"content":"hi","extra":{"nested":[1,2,{"a":true,"b":false,"c":null}]},"refusal":null}}],"x_groq":{"id":"req_1"}}`,
+}
+
+func TestDecodeChunkMatchesEncodingJSON(t *testing.T) {
+	for _, data := range chunkSeeds {
+		var got, want ChatCompletionStreamOutput
+		if err := decodeChunk(data, &got); err != nil {
+			t.Errorf("decodeChunk(%s): %v", data, err)
+			continue
+		}
+		if err := json.Unmarshal([]byte(data), &want); err != nil {
+			t.Fatalf("seed is not valid for encoding/json: %v", err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeChunk(%s)\n got  %+v\n want %+v", data, got, want)
+		}
+	}
+}
+
+func TestDecodeChunkVariants(t *testing.T) {
+	var c ChatCompletionStreamOutput
+	data := `{"choices":[{"index":0,"delta":{"reasoning_content":"think","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"a":1}}}]}}]}`
+	if err := decodeChunk(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	d := c.Choices[0].Delta
+	if d.Reasoning != "think" || d.ToolCalls[0].Function.Arguments != `{"a":1}` {
+		t.Errorf("got reasoning %q, arguments %q", d.Reasoning, d.ToolCalls[0].Function.Arguments)
+	}
+	c = ChatCompletionStreamOutput{}
+	if err := decodeChunk("{\"created\":1.7e9,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bad \xff byte\"}}]}", &c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Choices[0].Delta.Content; got != "bad \uFFFD byte" {
+		t.Errorf("invalid UTF-8 gave %q, want it replaced", got)
+	}
+	if c.Created != 1_700_000_000 {
+		t.Errorf("a float timestamp with no fraction gave %d", c.Created)
+	}
+}
+
+func TestDecodeChunkRejectsMalformed(t *testing.T) {
+	bad := []string{
+		``, `[]`, `"s"`, `{`, `{"id":}`, `{"id":"1",}`, `{"id":"1"} x`, `{"id":"1""model":"m"}`,
+		`{"choices":{}}`, `{"choices":[{"index":"0"}]}`, `{"choices":[{"index":0.5}]}`,
+		`{"id":"a` + "\n" + `b"}`, `{"id":"\x"}`, `{"id":"\u12"}`, `{"n":01}`, `{"n":1.}`, `{"n":-}`, `{"n":1e}`,
+		`{"t":tru}`, `{"a":[1,]}`, `{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`,
+	}
+	for _, data := range bad {
+		var c ChatCompletionStreamOutput
+		err := decodeChunk(data, &c)
+		if err == nil || !strings.Contains(err.Error(), "malformed stream chunk") {
+			t.Errorf("decodeChunk(%.60q) = %v, want a malformed-chunk error", data, err)
+		}
+	}
+	var se *StreamError
+	if err := decodeChunk(`{"error":{"message":"quota"},"choices":[]}`, new(ChatCompletionStreamOutput)); !errors.As(err, &se) || se.Message != "quota" {
+		t.Errorf("error payload gave %v", err)
+	}
+	if err := decodeChunk(`{"error":null,"choices":[]}`, new(ChatCompletionStreamOutput)); err != nil {
+		t.Errorf("a null error field is not an error, got %v", err)
+	}
+}
+
+func FuzzDecodeChunk(f *testing.F) {
+	for _, s := range chunkSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		var c ChatCompletionStreamOutput
+		err := decodeChunk(data, &c)
+		var se *StreamError
+		if (err == nil || errors.As(err, &se)) && !json.Valid([]byte(data)) {
+			t.Errorf("decodeChunk accepted invalid JSON %q", data)
+		}
+	})
+}
+
+func FuzzAccumulator(f *testing.F) {
+	for _, s := range chunkSeeds {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var acc ChatCompletionAccumulator
+		for _, data := range []string{a, b, a} {
+			var c ChatCompletionStreamOutput
+			if decodeChunk(data, &c) != nil {
+				continue
+			}
+			if err := acc.Add(c); err != nil {
+				continue
+			}
+			acc.JustFinishedToolCall()
+			acc.Message()
+		}
+	})
+}

@@ -1,0 +1,170 @@
+package inference
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/hftoken"
+	"github.com/tiny-agents-go/tiny-agents/internal/version"
+)
+
+// Default endpoints, overridden by HF_ENDPOINT and HF_ROUTER_URL or by
+// [WithHubURL] and [WithRouterURL].
+const (
+	DefaultHubURL    = "https://huggingface.co"
+	DefaultRouterURL = "https://router.huggingface.co"
+)
+
+// ProviderAuto lets the Hugging Face router pick the provider for chat, and
+// picks the first provider of the model's mapping for other tasks.
+const ProviderAuto = "auto"
+
+// Client calls models on the Hugging Face router, on an inference provider
+// directly, or on any OpenAI-compatible endpoint. Build it with [NewClient].
+// A Client is safe for concurrent use; it caches model mappings for its
+// lifetime, so keep one per process and configuration.
+type Client struct {
+	// Chat is the OpenAI-style spelling of the chat methods:
+	// client.Chat.Completions.Create(ctx, in).
+	Chat *ChatService
+
+	model      string // Hub id or URL; "" if the caller gives one per call
+	modelIsURL bool
+	provider   string
+	token      string
+	hubURL     string
+	routerURL  string
+	timeout    time.Duration
+	headers    http.Header
+	cookies    []*http.Cookie
+	billTo     string
+	userAgent  string
+	http       HTTPDoer
+	retry      retryPolicy
+	log        *slog.Logger
+	mappings   mappingCache
+}
+
+// NewClient returns a client configured by opts. It returns the first option
+// error, and an error wrapping [ErrInvalidOption] or [ErrUnknownProvider] for
+// an invalid combination: a model and a base URL, a URL model with a named
+// provider, a token and an API key that differ, a proxy with a custom HTTP
+// client, or a provider that does not exist.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := config{maxRetries: 3, retryBase: 500 * time.Millisecond, retryMax: 8 * time.Second}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{
+		model:     cfg.model,
+		provider:  cfg.provider,
+		token:     cfg.token,
+		hubURL:    firstNonEmpty(cfg.hubURL, envURL("HF_ENDPOINT"), DefaultHubURL),
+		routerURL: firstNonEmpty(cfg.routerURL, envURL("HF_ROUTER_URL"), DefaultRouterURL),
+		timeout:   cfg.timeout,
+		headers:   cfg.headers,
+		cookies:   cfg.cookies,
+		billTo:    cfg.billTo,
+		userAgent: cfg.userAgent,
+		http:      cfg.httpClient,
+		retry:     retryPolicy{max: cfg.maxRetries, base: cfg.retryBase, cap: cfg.retryMax},
+		log:       cfg.logger,
+	}
+	if cfg.baseURL != "" {
+		c.model = cfg.baseURL
+	}
+	c.modelIsURL = isURL(c.model)
+	if c.provider == "" {
+		c.provider = ProviderAuto
+	}
+	if c.token == "" {
+		c.token = cfg.apiKey
+	}
+	if c.token == "" {
+		c.token = hftoken.Lookup()
+	}
+	if c.userAgent == "" {
+		c.userAgent = "tiny-agents-go/" + version.Version + "; go/" + strings.TrimPrefix(runtime.Version(), "go")
+	}
+	if c.http == nil {
+		c.http = newHTTPClient(cfg.proxy)
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c.Chat = &ChatService{Completions: &ChatCompletionsService{client: c}}
+	return c, nil
+}
+
+func (cfg *config) validate() error {
+	if cfg.model != "" && cfg.baseURL != "" {
+		return fmt.Errorf("%w: model %q and base URL %q given together; the base URL is an alias of a URL model, give one of them",
+			ErrInvalidOption, cfg.model, cfg.baseURL)
+	}
+	if cfg.token != "" && cfg.apiKey != "" && cfg.token != cfg.apiKey {
+		return fmt.Errorf("%w: token and API key given with different values; the API key is an alias of the token, give one of them", ErrInvalidOption)
+	}
+	if cfg.proxy != nil && cfg.httpClient != nil {
+		return fmt.Errorf("%w: a proxy and a custom HTTP client given together; configure the proxy in the client's transport", ErrInvalidOption)
+	}
+	target := cfg.model
+	if cfg.baseURL != "" {
+		target = cfg.baseURL
+	}
+	p := cfg.provider
+	if p != "" && p != ProviderAuto && !isURL(target) {
+		if _, ok := providers[p]; !ok {
+			return fmt.Errorf("%w: %q (known: auto, %s)", ErrUnknownProvider, p, strings.Join(Providers(), ", "))
+		}
+	}
+	if isURL(target) && p != "" && p != ProviderAuto && p != "hf-inference" {
+		return fmt.Errorf("%w: URL model %q given with provider %q; a URL is called directly, drop the provider or pass a Hub model id",
+			ErrInvalidOption, target, p)
+	}
+	return nil
+}
+
+// Model returns the default model: a Hub id, a URL, or "" when each call
+// names its own.
+func (c *Client) Model() string { return c.model }
+
+// Provider returns the configured provider, "auto" by default.
+func (c *Client) Provider() string { return c.provider }
+
+func newHTTPClient(proxy *url.URL) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 16
+	if proxy != nil {
+		t.Proxy = http.ProxyURL(proxy)
+	}
+	return &http.Client{Transport: t}
+}
+
+func envURL(name string) string {
+	v := strings.TrimRight(strings.TrimSpace(os.Getenv(name)), "/")
+	if !isURL(v) {
+		return ""
+	}
+	return v
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

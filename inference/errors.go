@@ -1,0 +1,187 @@
+package inference
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// Sentinel errors. Callers test for them with errors.Is; the returned errors
+// wrap them with the offending name.
+var (
+	// ErrTimeout matches every error caused by a deadline: the per-attempt
+	// timeout of [WithTimeout], the caller's context deadline, or a network
+	// timeout. Such errors also match context.DeadlineExceeded or the
+	// underlying net.Error.
+	ErrTimeout = errors.New("inference: timeout")
+	// ErrUnknownProvider is returned for a provider name not in [Providers].
+	ErrUnknownProvider = errors.New("inference: unknown provider")
+	// ErrTaskNotSupported is returned when a provider does not serve a task,
+	// or a model is mapped to a provider for another task.
+	ErrTaskNotSupported = errors.New("inference: task not supported")
+	// ErrModelNotMapped is returned when the Hub has no mapping of the model
+	// to the requested provider.
+	ErrModelNotMapped = errors.New("inference: model not mapped to provider")
+	// ErrNoToken is returned when a request needs a token (a Hugging Face
+	// token or a provider key) and none was given or found.
+	ErrNoToken = errors.New("inference: no token")
+	// ErrInvalidOption is returned by [NewClient] for a bad option value or
+	// an invalid combination of options.
+	ErrInvalidOption = errors.New("inference: invalid option")
+)
+
+// HTTPError is returned when a server answers with a status other than 2xx.
+// It keeps what is needed to understand the failure and nothing that could
+// leak a credential: no request headers, no request body.
+type HTTPError struct {
+	StatusCode    int
+	Method        string
+	URL           string
+	RequestID     string // X-Request-Id or X-Amzn-Trace-Id of the response
+	ServerMessage string // the message extracted from the body, or the body itself
+	Body          []byte // the response body, at most 64 KiB
+}
+
+// Error formats the error as
+// "inference: POST URL: 429 Too Many Requests: message (request id ID)".
+func (e *HTTPError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "inference: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.ServerMessage != "" {
+		b.WriteString(": ")
+		b.WriteString(e.ServerMessage)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// maxErrorBody bounds how much of an error response is read and kept.
+const maxErrorBody = 64 << 10
+
+func newHTTPError(resp *http.Response, body []byte) *HTTPError {
+	e := &HTTPError{
+		StatusCode: resp.StatusCode,
+		Body:       body,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+	}
+	if e.RequestID == "" {
+		e.RequestID = resp.Header.Get("X-Amzn-Trace-Id")
+	}
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		e.URL = redactURL(resp.Request.URL.String())
+	}
+	e.ServerMessage = serverMessage(body)
+	return e
+}
+
+// redactURL drops the query string, where some services carry keys.
+func redactURL(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// serverMessage extracts the human message from the usual error shapes:
+// {"error":"m"}, {"error":{"message":"m"}}, {"message":"m"}, {"detail":"m"}
+// and {"errors":["m"]}; anything else is returned as trimmed text.
+func serverMessage(body []byte) string {
+	var shapes struct {
+		Error   json.RawMessage `json:"error"`
+		Message json.RawMessage `json:"message"`
+		Detail  json.RawMessage `json:"detail"`
+		Errors  []string        `json:"errors"`
+	}
+	trimmed := bytes.TrimSpace(body)
+	if json.Unmarshal(trimmed, &shapes) == nil {
+		for _, raw := range []json.RawMessage{shapes.Error, shapes.Message, shapes.Detail} {
+			if m := messageOf(raw); m != "" {
+				return m
+			}
+		}
+		if len(shapes.Errors) > 0 {
+			return strings.Join(shapes.Errors, "; ")
+		}
+	}
+	const maxText = 1000
+	s := string(trimmed)
+	if len(s) > maxText {
+		s = s[:maxText] + "..."
+	}
+	return s
+}
+
+// messageOf reads a string, or an object's "message" field, from raw JSON.
+func messageOf(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(raw, &obj) == nil && obj.Message != "" {
+		return obj.Message
+	}
+	if raw[0] == '[' || raw[0] == '{' {
+		return string(raw)
+	}
+	return ""
+}
+
+// StreamError is an error event sent by the server inside a stream, such as
+// {"error":{"message":"..."}} in place of a chunk.
+type StreamError struct {
+	Message string
+	Raw     string // the event data as received
+}
+
+// Error returns "inference: error in stream: " followed by the message.
+func (e *StreamError) Error() string { return "inference: error in stream: " + e.Message }
+
+// timeoutError marks a deadline failure so that it matches [ErrTimeout] and
+// still unwraps to its cause.
+type timeoutError struct {
+	op    string
+	cause error
+}
+
+func (e *timeoutError) Error() string { return "inference: timeout: " + e.op + ": " + e.cause.Error() }
+func (e *timeoutError) Unwrap() error { return e.cause }
+
+// Is reports whether target is [ErrTimeout].
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// classifyErr turns a transport or body-read error into the error the caller
+// sees: a timeout error for any deadline, the context's own error if the
+// caller cancelled, otherwise err wrapped with op.
+func classifyErr(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrTimeout) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &timeoutError{op: op, cause: context.DeadlineExceeded}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("inference: %s: %w", op, ctx.Err())
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &timeoutError{op: op, cause: err}
+	}
+	return fmt.Errorf("inference: %s: %w", op, err)
+}

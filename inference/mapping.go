@@ -1,0 +1,159 @@
+package inference
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// providerMapping says that a provider serves a Hub model under its own id
+// for one task.
+type providerMapping struct {
+	Provider   string `json:"provider"`
+	ProviderID string `json:"providerId"`
+	Task       string `json:"task"`
+	Status     string `json:"status"`
+	HFModelID  string `json:"hfModelId"`
+}
+
+// mappingCache memoises the Hub's provider mappings per model for the life of
+// a Client. Concurrent lookups of one model share one request; failures are
+// not cached.
+type mappingCache struct {
+	mu      sync.Mutex
+	entries map[string]*mappingEntry
+}
+
+type mappingEntry struct {
+	done     chan struct{}
+	mappings []providerMapping
+	err      error
+}
+
+// providerMappings returns the model's mappings, from the cache or the Hub.
+func (c *Client) providerMappings(ctx context.Context, model string) ([]providerMapping, error) {
+	mc := &c.mappings
+	mc.mu.Lock()
+	if mc.entries == nil {
+		mc.entries = map[string]*mappingEntry{}
+	}
+	e, ok := mc.entries[model]
+	if !ok {
+		e = &mappingEntry{done: make(chan struct{})}
+		mc.entries[model] = e
+		mc.mu.Unlock()
+		e.mappings, e.err = c.fetchMappings(ctx, model)
+		if e.err != nil {
+			mc.mu.Lock()
+			delete(mc.entries, model)
+			mc.mu.Unlock()
+		}
+		close(e.done)
+		return e.mappings, e.err
+	}
+	mc.mu.Unlock()
+	select {
+	case <-e.done:
+		return e.mappings, e.err
+	case <-ctx.Done():
+		return nil, classifyErr(ctx, "looking up providers of "+model, ctx.Err())
+	}
+}
+
+// fetchMappings asks the Hub which providers serve model, accepting the list
+// form and the older object form of inferenceProviderMapping.
+func (c *Client) fetchMappings(ctx context.Context, model string) ([]providerMapping, error) {
+	segs := strings.Split(model, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	u := c.hubURL + "/api/models/" + strings.Join(segs, "/") + "?expand[]=inferenceProviderMapping"
+	h := http.Header{}
+	h.Set("User-Agent", c.userAgent)
+	if strings.HasPrefix(c.token, "hf_") {
+		h.Set("Authorization", "Bearer "+c.token)
+	}
+	op := "looking up providers of " + model
+	resp, cancel, err := c.send(ctx, &request{method: http.MethodGet, url: u, header: h, op: op})
+	if err != nil {
+		return nil, fmt.Errorf("inference: %s on the Hub: %w", op, err)
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, classifyErr(ctx, op, err)
+	}
+	var info struct {
+		Mapping json.RawMessage `json:"inferenceProviderMapping"`
+	}
+	if err := json.Unmarshal(body, &info); err != nil {
+		return nil, fmt.Errorf("inference: %s: the Hub sent invalid JSON: %w", op, err)
+	}
+	mappings, err := parseMappings(model, info.Mapping)
+	if err != nil {
+		return nil, fmt.Errorf("inference: %s: %w", op, err)
+	}
+	return mappings, nil
+}
+
+func parseMappings(model string, raw json.RawMessage) ([]providerMapping, error) {
+	raw = json.RawMessage(strings.TrimSpace(string(raw)))
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, fmt.Errorf("%w: the Hub lists no inference provider for %s", ErrModelNotMapped, model)
+	}
+	var list []providerMapping
+	if raw[0] == '[' {
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, fmt.Errorf("unexpected inferenceProviderMapping list: %w", err)
+		}
+		return list, nil
+	}
+	// The object form does not keep the Hub's order; the list form, which
+	// does, is what the Hub sends today.
+	var obj map[string]providerMapping
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("unexpected inferenceProviderMapping object: %w", err)
+	}
+	for name, m := range obj {
+		m.Provider, m.HFModelID = name, model
+		list = append(list, m)
+	}
+	return list, nil
+}
+
+// providerModelID returns the provider's id for model and task, or an error
+// naming what is missing.
+func (c *Client) providerModelID(ctx context.Context, providerName, model string, task Task) (string, error) {
+	mappings, err := c.providerMappings(ctx, model)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range mappings {
+		if m.Provider != providerName {
+			continue
+		}
+		if m.Task != string(task) {
+			return "", fmt.Errorf("%w: model %s is served by %s for task %q, not %q",
+				ErrTaskNotSupported, model, providerName, m.Task, task)
+		}
+		switch m.Status {
+		case "staging":
+			c.log.Warn("model is in staging mode for this provider; meant for tests only", "model", model, "provider", providerName)
+		case "error":
+			c.log.Warn("the Hub's last health check of this model on this provider failed", "model", model, "provider", providerName)
+		}
+		return m.ProviderID, nil
+	}
+	names := make([]string, 0, len(mappings))
+	for _, m := range mappings {
+		names = append(names, m.Provider)
+	}
+	return "", fmt.Errorf("%w: %s is not served by %s (served by: %s)",
+		ErrModelNotMapped, model, providerName, strings.Join(names, ", "))
+}
