@@ -455,7 +455,7 @@ func (d *scanner) optInt() int64 {
 	if d.err != nil {
 		return 0
 	}
-	if len(num) < 19 && num[0] != '-' && strings.IndexAny(num, ".eE") < 0 {
+	if len(num) < 19 && num[0] != '-' && !strings.ContainsAny(num, ".eE") {
 		var v int64
 		for i := 0; i < len(num); i++ {
 			v = v*10 + int64(num[i]-'0')

@@ -77,6 +77,4 @@ func hubWith(t *testing.T, provider string) *inferencetest.Hub {
 	})
 }
 
-func hasPrefix(s, prefix string) bool { return strings.HasPrefix(s, prefix) }
-
 func goVersion() string { return strings.TrimPrefix(runtime.Version(), "go") }

@@ -10,25 +10,9 @@ import (
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
 )
 
-// exampleTB is the smallest inferencetest.TB: it prints failures and runs
-// cleanups when the example ends.
-type exampleTB struct{ cleanups []func() }
-
-func (*exampleTB) Helper() {}
-
-func (*exampleTB) Errorf(format string, args ...any) { fmt.Printf("FAIL: "+format+"\n", args...) }
-
-func (tb *exampleTB) Cleanup(f func()) { tb.cleanups = append(tb.cleanups, f) }
-
-func (tb *exampleTB) finish() {
-	for i := len(tb.cleanups) - 1; i >= 0; i-- {
-		tb.cleanups[i]()
-	}
-}
-
 func ExampleNewServer() {
-	tb := &exampleTB{}
-	defer tb.finish()
+	tb := &inferencetest.Standalone{}
+	defer tb.Close()
 	srv := inferencetest.NewServer(tb, inferencetest.Text("Hello", ", world"))
 
 	resp, err := http.Post(srv.URL+"/v1/chat/completions", "application/json",

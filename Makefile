@@ -1,0 +1,41 @@
+# tiny-agents for Go. `make test` is what CI runs (.ci/run).
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME    ?= 30s
+BIN         := bin
+
+.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz clean
+
+all: build test
+
+build:
+	$(GO) build -o $(BIN)/ ./examples/... ./internal/cmd/...
+
+test:
+	$(GO) test -race -count=1 ./...
+
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
+
+# Go benchmarks: stream decoding per chunk, with allocations.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./inference/...
+
+# The client reading ../shared/bench/fakellm's 100,000-chunk stream, against curl.
+bench-stream:
+	python3 scripts/bench_stream.py --chunks 100000 --runs 7
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) ./inference/
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,96 @@
+// Package inference is a client for Hugging Face inference: the router,
+// the inference providers behind it, and any OpenAI-compatible endpoint.
+//
+// # Getting started
+//
+// Build one [Client] per configuration and share it: it is safe for
+// concurrent use and caches what it learns from the Hub.
+//
+//	client, err := inference.NewClient(inference.WithModel("meta-llama/Llama-3.3-70B-Instruct"))
+//	if err != nil { ... }
+//	out, err := client.ChatCompletion(ctx, &inference.ChatCompletionInput{
+//		Messages: []inference.ChatMessage{{Role: inference.RoleUser, Content: "Hello!"}},
+//	})
+//
+// Streaming returns an iterator; nothing is sent until the loop starts, and
+// leaving the loop closes the connection:
+//
+//	for chunk, err := range client.ChatCompletionStream(ctx, in) {
+//		if err != nil { ... } // terminal
+//		fmt.Print(chunk.Choices[0].Delta.Content)
+//	}
+//
+// Code written for OpenAI clients finds the same call under
+// client.Chat.Completions.Create and CreateStream.
+//
+// # Credentials and routing
+//
+// Without [WithToken] the client reads HF_TOKEN, HUGGING_FACE_HUB_TOKEN, then
+// the token file ($HF_TOKEN_PATH, $HF_HOME/token or
+// ~/.cache/huggingface/token). Where a request goes depends on the model,
+// the provider and the key:
+//
+//   - a URL model (or [WithBaseURL]) is called directly, with
+//     /v1/chat/completions appended as needed;
+//   - provider "auto" (the default) sends chat to the router's
+//     /v1/chat/completions with the Hub model id, suffixes such as
+//     ":fastest", ":cheapest" or ":groq" included; it needs an hf_ token;
+//   - a named provider needs the Hub's mapping of the model to the
+//     provider's own id (fetched once per model from
+//     {hub}/api/models/{id}?expand[]=inferenceProviderMapping); with an hf_
+//     token the call goes through {router}/{provider}, with the provider's
+//     own key straight to the provider.
+//
+// HF_ENDPOINT and HF_ROUTER_URL (or [WithHubURL] and [WithRouterURL]) move
+// the Hub and the router, for self-hosting and tests.
+//
+// # Chat providers
+//
+// The chat route of each provider, after {router}/{provider} with an hf_
+// token or after the provider's own base URL with its key:
+//
+//	provider        chat route                                   notes
+//	baseten         /v1/chat/completions
+//	cerebras        /v1/chat/completions
+//	cohere          /compatibility/v1/chat/completions           json_schema sent as json_object + schema
+//	deepinfra       /v1/openai/chat/completions
+//	featherless-ai  /v1/chat/completions
+//	fireworks-ai    /inference/v1/chat/completions               json_schema sent as json_object + schema
+//	groq            /openai/v1/chat/completions
+//	hf-inference    /models/{model}/v1/chat/completions          router only; json_schema sent as json_object + value
+//	hyperbolic      /v1/chat/completions
+//	nebius          /v1/chat/completions                         schema also sent as guided_json
+//	novita          /v3/openai/chat/completions
+//	nscale          /v1/chat/completions
+//	openai          /v1/chat/completions                         own key only; OpenAI model ids
+//	ovhcloud        /v1/chat/completions
+//	publicai        /v1/chat/completions
+//	sambanova       /v1/chat/completions                         strict schemas sent with strict false
+//	scaleway        /v1/chat/completions
+//	together        /v1/chat/completions                         json_schema sent as type + schema
+//	zai-org         /api/paas/v4/chat/completions                adds Accept-Language and X-Source-Channel
+//
+// [Providers] and [SupportedTasks] list the registry at run time.
+//
+// # Errors
+//
+// A non-2xx answer is an [*HTTPError] with the status, the request id and
+// the server's message. Deadlines match [ErrTimeout] (and
+// context.DeadlineExceeded). Configuration mistakes wrap [ErrInvalidOption],
+// [ErrUnknownProvider], [ErrTaskNotSupported], [ErrModelNotMapped] or
+// [ErrNoToken]. A stream ends with io.ErrUnexpectedEOF when the connection
+// closes before [DONE] or a finish reason, and with a [*StreamError] when the
+// server sends an error event.
+//
+// # Retries
+//
+// Requests that fail with 429, a 5xx status or a connection failure before
+// any response are retried up to three times ([WithMaxRetries]) with
+// jittered exponential backoff, honouring Retry-After. A stream that has
+// started is never retried: its chunks have been seen.
+//
+// # Testing
+//
+// Package inferencetest provides a scripted OpenAI-compatible server and a
+// fake Hub, for this package's tests and for embedders'.
+package inference
