@@ -1,12 +1,16 @@
 package inference
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -255,4 +259,83 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 		t.Fatalf("bad JSON %s: %v", b, err)
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+func TestMappingCacheConcurrentLookups(t *testing.T) {
+	var hits atomic.Int32
+	release := make(chan struct{})
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-release
+		io.WriteString(w, `{"inferenceProviderMapping":[{"provider":"groq","providerId":"g","task":"conversational","status":"live"}]}`)
+	}))
+	defer hub.Close()
+	c, err := NewClient(WithHubURL(hub.URL), WithToken("hf_x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Go(func() {
+			id, err := c.providerModelID(t.Context(), "groq", "org/m", TaskConversational)
+			if err != nil {
+				t.Error(err)
+			}
+			ids[i] = id
+		})
+	}
+	time.Sleep(20 * time.Millisecond) // let the lookups queue up behind the first
+	close(release)
+	wg.Wait()
+	if hits.Load() != 1 {
+		t.Errorf("Hub hit %d times for 8 concurrent lookups, want 1", hits.Load())
+	}
+	for _, id := range ids {
+		if id != "g" {
+			t.Errorf("ids = %v", ids)
+			break
+		}
+	}
+}
+
+func TestMappingWaiterOutlivesCancelledOwner(t *testing.T) {
+	started := make(chan struct{}, 4)
+	release := make(chan struct{})
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, `{"inferenceProviderMapping":[{"provider":"groq","providerId":"g","task":"conversational"}]}`)
+	}))
+	defer hub.Close()
+	c, err := NewClient(WithHubURL(hub.URL), WithToken("hf_x"), WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownerCtx, cancelOwner := context.WithCancel(t.Context())
+	ownerDone := make(chan error, 1)
+	go func() {
+		_, err := c.providerModelID(ownerCtx, "groq", "org/m", TaskConversational)
+		ownerDone <- err
+	}()
+	<-started
+	waiterDone := make(chan string, 1)
+	go func() {
+		id, _ := c.providerModelID(t.Context(), "groq", "org/m", TaskConversational)
+		waiterDone <- id
+	}()
+	time.Sleep(20 * time.Millisecond) // the waiter queues behind the owner
+	cancelOwner()
+	if err := <-ownerDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("owner err = %v", err)
+	}
+	<-started // the waiter fetches again with its own context
+	close(release)
+	if id := <-waiterDone; id != "g" {
+		t.Errorf("waiter got %q, want the mapping", id)
+	}
 }

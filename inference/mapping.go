@@ -3,6 +3,7 @@ package inference
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,32 +37,53 @@ type mappingEntry struct {
 }
 
 // providerMappings returns the model's mappings, from the cache or the Hub.
+// A waiter whose fetching peer was cancelled tries again with its own
+// context rather than inheriting the peer's cancellation.
 func (c *Client) providerMappings(ctx context.Context, model string) ([]providerMapping, error) {
-	mc := &c.mappings
+	for {
+		e, owner := c.mappings.entry(model)
+		if owner {
+			e.mappings, e.err = c.fetchMappings(ctx, model)
+			if e.err != nil {
+				c.mappings.forget(model, e)
+			}
+			close(e.done)
+			return e.mappings, e.err
+		}
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, classifyErr(ctx, "looking up providers of "+model, ctx.Err())
+		}
+		if e.err != nil && errors.Is(e.err, context.Canceled) && ctx.Err() == nil {
+			continue
+		}
+		return e.mappings, e.err
+	}
+}
+
+// entry returns the cache entry for model, creating it if needed; owner is
+// true when the caller created it and must fill it.
+func (mc *mappingCache) entry(model string) (e *mappingEntry, owner bool) {
 	mc.mu.Lock()
+	defer mc.mu.Unlock()
 	if mc.entries == nil {
 		mc.entries = map[string]*mappingEntry{}
 	}
-	e, ok := mc.entries[model]
-	if !ok {
-		e = &mappingEntry{done: make(chan struct{})}
-		mc.entries[model] = e
-		mc.mu.Unlock()
-		e.mappings, e.err = c.fetchMappings(ctx, model)
-		if e.err != nil {
-			mc.mu.Lock()
-			delete(mc.entries, model)
-			mc.mu.Unlock()
-		}
-		close(e.done)
-		return e.mappings, e.err
+	if e, ok := mc.entries[model]; ok {
+		return e, false
 	}
-	mc.mu.Unlock()
-	select {
-	case <-e.done:
-		return e.mappings, e.err
-	case <-ctx.Done():
-		return nil, classifyErr(ctx, "looking up providers of "+model, ctx.Err())
+	e = &mappingEntry{done: make(chan struct{})}
+	mc.entries[model] = e
+	return e, true
+}
+
+// forget drops a failed entry so that the next call fetches again.
+func (mc *mappingCache) forget(model string, e *mappingEntry) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.entries[model] == e {
+		delete(mc.entries, model)
 	}
 }
 
