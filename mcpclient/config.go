@@ -1,0 +1,40 @@
+package mcpclient
+
+import "time"
+
+// Server transport types for [ServerConfig.Type].
+const (
+	TransportStdio   = "stdio"   // a child process speaking JSON-RPC on stdin/stdout
+	TransportSSE     = "sse"     // the legacy HTTP+SSE transport
+	TransportHTTP    = "http"    // streamable HTTP
+	TransportBuiltin = "builtin" // a server compiled into this binary, served in process
+)
+
+// ServerConfig describes one MCP server, as in the "servers" list of an
+// agent.json. It is plain data: build it as a literal.
+type ServerConfig struct {
+	// Type is one of stdio, sse, http or builtin.
+	Type string `json:"type"`
+
+	// Command, Args, Env and Cwd start a stdio server. Env adds to the
+	// parent's environment.
+	Command string            `json:"command,omitempty"`
+	Args    []string          `json:"args,omitempty"`
+	Env     map[string]string `json:"env,omitempty"`
+	Cwd     string            `json:"cwd,omitempty"`
+
+	// URL and Headers reach an sse or http server.
+	URL     string            `json:"url,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// Name selects a builtin server ("filesystem"); Args are its arguments
+	// (for filesystem: the root directory, default the current one).
+	Name string `json:"name,omitempty"`
+
+	// AllowedTools, when non-empty, keeps only these tools of the server.
+	AllowedTools []string `json:"allowedTools,omitempty"`
+
+	// Timeout bounds each tool call on this server (default: none besides
+	// the caller's context).
+	Timeout time.Duration `json:"-"`
+}
