@@ -1,0 +1,80 @@
+// Package mcptest holds the MCP servers the tests of this module run: one
+// server with tools covering every result shape, served in process, over
+// HTTP, or over stdio by a test binary that re-executes itself.
+package mcptest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// EnvServe, set to "1" in a test binary's environment, makes [ServeIfChild]
+// serve MCP over stdio instead of running the tests.
+const EnvServe = "TINY_AGENTS_TEST_MCP_STDIO"
+
+// ServeIfChild serves [NewServer] over stdio and exits when the process was
+// started as a stdio server (EnvServe=1); it returns otherwise. Call it first
+// in TestMain.
+func ServeIfChild() {
+	if os.Getenv(EnvServe) != "1" {
+		return
+	}
+	if err := server.ServeStdio(NewServer(os.Getenv("TINY_AGENTS_TEST_MCP_NAME"))); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// StdioEnv is the environment that makes a test binary a stdio server.
+func StdioEnv(name string) map[string]string {
+	return map[string]string{EnvServe: "1", "TINY_AGENTS_TEST_MCP_NAME": name}
+}
+
+// NewServer returns an MCP server whose tools cover every result shape:
+// echo, add, fail (a Go error), tool_error (an error result), image,
+// resources, empty, hang (blocks until cancelled) and pid. Every server has
+// the same tool names, so two of them collide on purpose.
+func NewServer(name string) *server.MCPServer {
+	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true))
+	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes text."), mcp.WithString("text", mcp.Required())),
+		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return mcp.NewToolResultText("echo: " + req.GetString("text", "")), nil
+		})
+	s.AddTool(mcp.NewTool("add", mcp.WithNumber("a"), mcp.WithNumber("b")),
+		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return mcp.NewToolResultText(fmt.Sprint(req.GetFloat("a", 0) + req.GetFloat("b", 0))), nil
+		})
+	s.AddTool(mcp.NewTool("fail"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return nil, errors.New("disk on fire")
+	})
+	s.AddTool(mcp.NewTool("tool_error"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return mcp.NewToolResultError("bad input"), nil
+	})
+	s.AddTool(mcp.NewTool("image"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{
+			mcp.NewImageContent("AAAAAA==", "image/png"), mcp.NewAudioContent("AAAA", "audio/wav")}}, nil
+	})
+	s.AddTool(mcp.NewTool("resources"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return &mcp.CallToolResult{Content: []mcp.Content{
+			mcp.NewEmbeddedResource(mcp.TextResourceContents{URI: "file:///a.txt", MIMEType: "text/plain", Text: "alpha"}),
+			mcp.NewEmbeddedResource(mcp.BlobResourceContents{URI: "file:///b.bin", MIMEType: "application/octet-stream", Blob: "AAAA"}),
+		}}, nil
+	})
+	s.AddTool(mcp.NewTool("empty"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return &mcp.CallToolResult{}, nil
+	})
+	s.AddTool(mcp.NewTool("hang"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	s.AddTool(mcp.NewTool("pid"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return mcp.NewToolResultText(fmt.Sprint(os.Getpid())), nil
+	})
+	return s
+}
