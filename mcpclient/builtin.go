@@ -6,10 +6,20 @@ import (
 
 	mcpc "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/fsserver"
 )
 
 // builtins is the registry of servers compiled into the binary, by name.
-var builtins = map[string]func(args []string) (*server.MCPServer, error){}
+var builtins = map[string]func(args []string) (*server.MCPServer, error){
+	"filesystem": func(args []string) (*server.MCPServer, error) {
+		root := "."
+		if len(args) > 0 && args[0] != "" {
+			root = args[0]
+		}
+		return fsserver.New(root)
+	},
+}
 
 // BuiltinServers returns the names of the servers compiled into the binary.
 func BuiltinServers() []string {

@@ -1,0 +1,150 @@
+package agent
+
+import (
+	"context"
+	"io"
+	"iter"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+	"github.com/tiny-agents-go/tiny-agents/tools"
+)
+
+// DefaultMaxTurns bounds the turns of one Run.
+const DefaultMaxTurns = 10
+
+// DefaultSystemPrompt is used when the agent's folder has no PROMPT.md or
+// AGENTS.md.
+const DefaultSystemPrompt = `You are an agent working for the user. Keep going until their request is fully resolved before you end your turn; only stop when you are sure the problem is solved.
+
+Use your tools to find things out instead of guessing: if you are unsure about a file, a fact or the state of something, look it up with a tool.
+
+Before each tool call, think about what you need and why this call gets it; after each call, look at the result and decide what to do next. When the task is done, call task_complete. If you cannot go on without the user, call ask_question and put your question in your message.`
+
+// Agent runs a model with the tools of its MCP servers until a task is done.
+// It embeds the MCP client, and through it the inference client. Run one
+// conversation at a time; Close ends the servers.
+type Agent struct {
+	*mcpclient.Client
+
+	maxTurns int
+	mu       sync.Mutex // serialises runs; guards messages
+	messages []inference.ChatMessage
+}
+
+// Option configures an [Agent].
+type Option func(*options)
+
+type options struct {
+	maxTurns int
+	infOpts  []inference.Option
+	log      *slog.Logger
+	stderr   io.Writer
+}
+
+// WithMaxTurns returns an Option that bounds the turns of one Run (default
+// [DefaultMaxTurns]).
+func WithMaxTurns(n int) Option { return func(o *options) { o.maxTurns = n } }
+
+// WithInferenceOptions returns an Option that adds inference client options
+// after those derived from the config (a timeout, an HTTP client, ...).
+func WithInferenceOptions(opts ...inference.Option) Option {
+	return func(o *options) { o.infOpts = append(o.infOpts, opts...) }
+}
+
+// WithLogger returns an Option that receives warnings.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithServerStderr returns an Option that receives stdio servers' stderr.
+func WithServerStderr(w io.Writer) Option { return func(o *options) { o.stderr = w } }
+
+// New builds the agent of cfg and connects its servers in parallel. It
+// returns the inference client's configuration error, or the joined errors
+// of servers that failed (with the agent closed).
+func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
+	o := options{maxTurns: DefaultMaxTurns}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var infOpts []inference.Option
+	if cfg.EndpointURL != "" {
+		infOpts = append(infOpts, inference.WithBaseURL(cfg.EndpointURL))
+	} else if cfg.Provider != "" {
+		infOpts = append(infOpts, inference.WithProvider(cfg.Provider))
+	}
+	if cfg.APIKey != "" {
+		infOpts = append(infOpts, inference.WithToken(cfg.APIKey))
+	}
+	mcOpts := []mcpclient.Option{mcpclient.WithModel(cfg.Model),
+		mcpclient.WithInferenceOptions(append(infOpts, o.infOpts...)...)}
+	if o.log != nil {
+		mcOpts = append(mcOpts, mcpclient.WithLogger(o.log))
+	}
+	if o.stderr != nil {
+		mcOpts = append(mcOpts, mcpclient.WithServerStderr(o.stderr))
+	}
+	mc, err := mcpclient.New(mcOpts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := mc.AddServers(ctx, cfg.Servers); err != nil {
+		mc.Close()
+		return nil, err
+	}
+	prompt := cfg.Prompt
+	if prompt == "" {
+		prompt = DefaultSystemPrompt
+	}
+	return &Agent{Client: mc, maxTurns: o.maxTurns,
+		messages: []inference.ChatMessage{{Role: inference.RoleSystem, Content: prompt}}}, nil
+}
+
+// Messages returns a copy of the conversation so far, system prompt first.
+func (a *Agent) Messages() []inference.ChatMessage {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.messages)
+}
+
+// Run adds input as a user message and loops turns until the model calls a
+// loop-control tool, answers in text after a round of tools, or MaxTurns
+// turns have run. Events are yielded as they happen; the first error is
+// terminal. Cancelling ctx stops the run and leaves the conversation
+// consistent for the next Run.
+func (a *Agent) Run(ctx context.Context, input string) iter.Seq2[mcpclient.Event, error] {
+	return a.RunMessages(ctx, []inference.ChatMessage{{Role: inference.RoleUser, Content: input}})
+}
+
+// RunMessages is [Agent.Run] for a list of messages (for example a user
+// message with image parts, or a conversation replayed by a server).
+func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) iter.Seq2[mcpclient.Event, error] {
+	return func(yield func(mcpclient.Event, error) bool) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.messages = append(a.messages, input...)
+		nextTurnShouldCallTools := true
+		for turn := 0; turn < a.maxTurns; turn++ {
+			opts := mcpclient.TurnOptions{
+				ExitLoopTools:          tools.ExitLoopTools(),
+				ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
+			}
+			for ev, err := range a.ProcessSingleTurnWithTools(ctx, &a.messages, opts) {
+				if !yield(ev, err) || err != nil {
+					return
+				}
+			}
+			last := a.messages[len(a.messages)-1]
+			lastIsTool := last.Role == inference.RoleTool
+			if lastIsTool && tools.IsExitLoop(last.Name) {
+				return
+			}
+			if !lastIsTool && nextTurnShouldCallTools {
+				return
+			}
+			nextTurnShouldCallTools = !lastIsTool
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+const hubDataset = "tiny-agents/tiny-agents"
+
+// loadFromHub fetches {spec}/agent.json and its prompt from the Hub dataset,
+// keeping a copy under the cache; the copy is used when the Hub cannot be
+// reached.
+func loadFromHub(ctx context.Context, spec string, opts LoadOptions) (*Config, error) {
+	hub := strings.TrimRight(firstNonEmpty(opts.HubURL, firstNonEmpty(os.Getenv("HF_ENDPOINT"), "https://huggingface.co")), "/")
+	cache := filepath.Join(cacheDir(opts.CacheDir), "datasets--tiny-agents--tiny-agents", "snapshots", "main", filepath.FromSlash(spec))
+	data, err := fetchHubFile(ctx, hub, spec+"/agent.json", opts.Token)
+	switch {
+	case err == nil:
+		if err := writeAtomic(filepath.Join(cache, "agent.json"), data); err != nil {
+			return nil, err
+		}
+		for _, name := range promptFiles {
+			if b, err := fetchHubFile(ctx, hub, spec+"/"+name, opts.Token); err == nil {
+				if err := writeAtomic(filepath.Join(cache, name), b); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
+	case isNotFound(err):
+		return nil, err
+	default:
+		if _, statErr := os.Stat(filepath.Join(cache, "agent.json")); statErr != nil {
+			return nil, err
+		}
+		// The Hub is out of reach: the cached copy serves.
+	}
+	return loadDir(os.DirFS(cache), ".", cache)
+}
+
+type notFoundError struct{ url string }
+
+func (e *notFoundError) Error() string { return "not found on the Hub: " + e.url }
+
+func isNotFound(err error) bool {
+	_, ok := err.(*notFoundError)
+	return ok
+}
+
+func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) {
+	url := hub + "/datasets/" + hubDataset + "/resolve/main/" + path
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(token, "hf_") {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, &notFoundError{url: url}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching %s: %s", url, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+}
+
+// cacheDir is the Hub cache, as huggingface_hub places it.
+func cacheDir(dir string) string {
+	switch {
+	case dir != "":
+		return dir
+	case os.Getenv("HF_HUB_CACHE") != "":
+		return os.Getenv("HF_HUB_CACHE")
+	case os.Getenv("HF_HOME") != "":
+		return filepath.Join(os.Getenv("HF_HOME"), "hub")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "huggingface", "hub")
+	}
+	return filepath.Join(home, ".cache", "huggingface", "hub")
+}
+
+// writeAtomic writes data to path through a temporary file and a rename, so
+// that a reader never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,102 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/agents"
+)
+
+// DefaultAgent is the built-in agent run when no agent is named.
+const DefaultAgent = "default"
+
+// promptFiles replace the default system prompt, first found wins.
+var promptFiles = []string{"PROMPT.md", "AGENTS.md"}
+
+// LoadOptions tunes [Load].
+type LoadOptions struct {
+	// HubURL is the Hub holding the tiny-agents/tiny-agents dataset (default
+	// $HF_ENDPOINT, else https://huggingface.co).
+	HubURL string
+	// CacheDir holds Hub downloads (default $HF_HUB_CACHE, else
+	// $HF_HOME/hub, else ~/.cache/huggingface/hub).
+	CacheDir string
+	// Token is sent to the Hub when it is a Hugging Face token.
+	Token string
+}
+
+// Load finds the agent spec names and parses it: a file, a folder holding
+// agent.json (and PROMPT.md or AGENTS.md), a built-in agent, or an agent of
+// the Hub dataset tiny-agents/tiny-agents (cached on disk). An empty spec is
+// the built-in default agent. It returns a *ConfigError for an invalid
+// config, and an error listing what was tried when nothing matches.
+func Load(ctx context.Context, spec string, opts LoadOptions) (*Config, error) {
+	if spec == "" {
+		spec = DefaultAgent
+	}
+	if st, err := os.Stat(spec); err == nil {
+		if st.IsDir() {
+			cfg, err := loadDir(os.DirFS(spec), ".", spec)
+			if err == nil {
+				resolveCwd(cfg, spec)
+			}
+			return cfg, err
+		}
+		data, err := os.ReadFile(spec)
+		if err != nil {
+			return nil, fmt.Errorf("agent: reading %s: %w", spec, err)
+		}
+		return ParseConfig(data, spec)
+	}
+	if _, err := fs.Stat(agents.FS, spec+"/agent.json"); err == nil {
+		return loadDir(agents.FS, spec, "built-in agent "+spec)
+	}
+	if looksLikePath(spec) {
+		return nil, fmt.Errorf("agent: %s: no such file or folder", spec)
+	}
+	cfg, err := loadFromHub(ctx, spec, opts)
+	if err != nil {
+		return nil, fmt.Errorf("agent: %q is not a file, a folder, a built-in agent (%s) or an agent of the Hub dataset %s: %w",
+			spec, strings.Join(agents.Names(), ", "), hubDataset, err)
+	}
+	return cfg, nil
+}
+
+// resolveCwd makes the relative cwd of stdio servers relative to the
+// agent's folder.
+func resolveCwd(cfg *Config, dir string) {
+	for i := range cfg.Servers {
+		if c := cfg.Servers[i].Cwd; c != "" && !filepath.IsAbs(c) {
+			cfg.Servers[i].Cwd = filepath.Join(dir, c)
+		}
+	}
+}
+
+// loadDir reads dir/agent.json and the prompt file of a folder.
+func loadDir(fsys fs.FS, dir, source string) (*Config, error) {
+	data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, "agent.json")))
+	if err != nil {
+		return nil, fmt.Errorf("agent: %s: no agent.json: %w", source, err)
+	}
+	cfg, err := ParseConfig(data, filepath.Join(source, "agent.json"))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range promptFiles {
+		if b, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, name))); err == nil {
+			cfg.Prompt = string(b)
+			break
+		}
+	}
+	return cfg, nil
+}
+
+// looksLikePath tells a missing file from a Hub agent id ("org/name").
+func looksLikePath(spec string) bool {
+	return strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "~") ||
+		strings.HasSuffix(spec, ".json") || strings.Count(spec, "/") > 1
+}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server/servertest"
+
+	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+)
+
+// binary is the tiny-agents executable built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	mcptest.ServeIfChild()
+	dir, err := os.MkdirTemp("", "tiny-agents-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "tiny-agents")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// stdioServer makes this test binary an MCP server of the agent.
+func stdioServer(name string) mcpclient.ServerConfig {
+	return mcpclient.ServerConfig{Type: "stdio", Command: os.Args[0], Args: []string{"-test.run=^$"}, Env: mcptest.StdioEnv(name)}
+}
+
+// writeAgent writes an agent folder whose model is the fake LLM.
+func writeAgent(t *testing.T, llmURL string, servers ...mcpclient.ServerConfig) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := map[string]any{"model": "test-model", "endpointUrl": llmURL + "/v1", "servers": servers}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "agent.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runCLI runs the binary with args and stdin, and a clean environment.
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1", "HOME="+t.TempDir())
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("tiny-agents %v did not finish; stdout so far:\n%s", args, out.String())
+	}
+	return result{out.String(), errb.String(), cmd.ProcessState.ExitCode()}
+}
+
+func call(id, name, args string) inferencetest.ToolCall {
+	return inferencetest.ToolCall{ID: id, Name: name, Arguments: []string{args}}
+}
+
+// roundTrip is the script of one prompt that calls echo, then finishes.
+func roundTrip() []inferencetest.Step {
+	return []inferencetest.Step{
+		inferencetest.ToolCalls(call("c1", "echo", `{"text":"hello"}`)),
+		{Text: []string{"Done", "."}, ToolCalls: []inferencetest.ToolCall{call("c2", "task_complete", `{}`)}},
+	}
+}
+
+func TestRunToolRoundTripEveryTransport(t *testing.T) {
+	for name, server := range map[string]func(t *testing.T) mcpclient.ServerConfig{
+		"stdio": func(*testing.T) mcpclient.ServerConfig { return stdioServer("s") },
+		"sse": func(t *testing.T) mcpclient.ServerConfig {
+			ts := servertest.NewTestServer(mcptest.NewServer("sse"))
+			t.Cleanup(ts.Close)
+			return mcpclient.ServerConfig{Type: "sse", URL: ts.URL + "/sse"}
+		},
+		"http": func(t *testing.T) mcpclient.ServerConfig {
+			ts := servertest.NewTestStreamableHTTPServer(mcptest.NewServer("http"))
+			t.Cleanup(ts.Close)
+			return mcpclient.ServerConfig{Type: "http", URL: ts.URL + "/mcp"}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			llm := inferencetest.NewServer(t, roundTrip()...)
+			dir := writeAgent(t, llm.URL, server(t))
+			r := runCLI(t, "say hello\n", "run", dir)
+			if r.code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+			}
+			for _, want := range []string{"Agent loaded with 9 tools:\n- ", "\n- echo", "> ", "<Tool c1>\necho {\"text\":\"hello\"}",
+				"Tool[echo] c1\necho: hello", "Done.", "Tool[task_complete] c2\n"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			if strings.Contains(r.stdout, "\x1b[") {
+				t.Error("colours printed with NO_COLOR set and stdout not a terminal")
+			}
+		})
+	}
+}
+
+func TestRunPromptFlagAndTwoServers(t *testing.T) {
+	llm := inferencetest.NewServer(t, roundTrip()...)
+	first := stdioServer("a")
+	first.AllowedTools = []string{"echo"}
+	dir := writeAgent(t, llm.URL, first, stdioServer("b"))
+	r := runCLI(t, "", "run", dir, "-p", "say hello")
+	if r.code != 0 || !strings.Contains(r.stdout, "Tool[echo] c1\necho: hello") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "Agent loaded with 9 tools:") {
+		t.Errorf("two servers: want echo from the first and 8 others from the second:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "> ") {
+		t.Errorf("-p printed a prompt:\n%s", r.stdout)
+	}
+}
+
+func TestRunServerFailsToStart(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	dir := writeAgent(t, llm.URL, mcpclient.ServerConfig{Type: "stdio", Command: "/nonexistent/server-binary"})
+	r := runCLI(t, "", "run", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "/nonexistent/server-binary") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestRunTurnLimit(t *testing.T) {
+	var steps []inferencetest.Step
+	for i := range 10 {
+		steps = append(steps, inferencetest.ToolCalls(call("c"+string(rune('a'+i)), "echo", `{"text":"again"}`)))
+	}
+	llm := inferencetest.NewServer(t, steps...)
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	r := runCLI(t, "loop forever\n", "run", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if n := len(llm.Requests()); n != 10 {
+		t.Errorf("LLM requests = %d, want 10 (the turn limit)", n)
+	}
+}
+
+func TestRunInvalidArgumentsAndUnknownTool(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "echo", `{"text": `), call("c2", "nope", `{}`)),
+		inferencetest.ToolCalls(call("c3", "task_complete", `{}`)))
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	r := runCLI(t, "go\n", "run", dir)
+	for _, want := range []string{"Tool[echo] c1\nInvalid JSON generated by the model", "Tool[nope] c2\nError: No session found for tool: nope"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestRunEOFExitsAndReapsChildren(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	cmd := exec.Command(binary, "run", dir)
+	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
+	stdin, _ := cmd.StdinPipe()
+	var out syncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &out, "> ")
+	children := childPIDs(cmd.Process.Pid)
+	start := time.Now()
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("EOF took %s to exit", d)
+	}
+	for _, pid := range children {
+		if syscall.Kill(pid, 0) == nil {
+			t.Errorf("child %d outlived tiny-agents", pid)
+		}
+	}
+	if len(children) == 0 {
+		t.Error("found no MCP child to check")
+	}
+}
+
+// childPIDs lists the direct children of pid from /proc.
+func childPIDs(pid int) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) > 1 && f[1] == itoa(pid) {
+			pids = append(pids, atoi(e.Name()))
+		}
+	}
+	return pids
+}
+
+func TestRunCtrlCAbortsTurn(t *testing.T) {
+	llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"))
+	dir := writeAgent(t, llm.URL)
+	cmd := exec.Command(binary, "run", dir)
+	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
+	stdin, _ := cmd.StdinPipe()
+	var out syncBuffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, &out, "> ")
+	stdin.Write([]byte("think\n"))
+	waitFor(t, &out, "thinking")
+	cmd.Process.Signal(syscall.SIGINT)
+	waitFor(t, &out, "Ctrl+C a second time to exit")
+	waitFor(t, &out, "\n> ")
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("after an aborted turn and EOF: %v\n%s", err, out.String())
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "agent.json")
+	os.WriteFile(bad, []byte(`{"model":"m","servers":[{"type":"stdio"}]}`), 0o644)
+	r := runCLI(t, "", "run", bad)
+	if r.code != 2 || !strings.Contains(r.stderr, bad) || !strings.Contains(r.stderr, "servers[0].command") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runCLI(t, "", "run", filepath.Join(dir, "missing-agent"))
+	if r.code == 0 || !strings.Contains(r.stderr, "missing-agent") {
+		t.Errorf("missing agent: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runCLI(t, "", "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "tiny-agents ") {
+		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
+	}
+}
