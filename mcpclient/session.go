@@ -149,30 +149,52 @@ func (s *session) call(ctx context.Context, name string, args map[string]any) (*
 	return res, err
 }
 
+// closeGrace is how long a stdio child gets to exit on its own once its
+// stdin is closed, before its process group is sent SIGTERM. mcp-go alone
+// would wait two seconds.
+const closeGrace = 100 * time.Millisecond
+
 // close ends the session and makes sure no process of the child's group
 // outlives it.
 func (s *session) close() error {
-	var err error
-	if s.mc != nil {
-		err = s.mc.Close()
+	if s.mc == nil {
+		return nil
 	}
-	s.mu.Lock()
-	cmd := s.cmd
-	s.mu.Unlock()
-	if cmd != nil && cmd.Process != nil {
-		reapGroup(cmd.Process.Pid)
+	done := make(chan error, 1)
+	go func() { done <- s.mc.Close() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(closeGrace):
+		if pgid := s.pgid(); pgid > 0 {
+			syscall.Kill(-pgid, syscall.SIGTERM)
+		}
+		err = <-done
+	}
+	if pgid := s.pgid(); pgid > 0 {
+		reapGroup(pgid)
 	}
 	return err
 }
 
-// reapGroup ends what is left of a child's process group: SIGTERM, a short
-// grace, then SIGKILL.
+// pgid is the stdio child's process group, 0 if there is none.
+func (s *session) pgid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// reapGroup ends what is left of a child's process group (children the
+// server started itself): SIGTERM, a short grace, then SIGKILL.
 func reapGroup(pgid int) {
 	if syscall.Kill(-pgid, syscall.SIGTERM) != nil {
 		return // the group is gone
 	}
 	for range 20 {
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 		if syscall.Kill(-pgid, 0) != nil {
 			return
 		}

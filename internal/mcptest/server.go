@@ -31,9 +31,10 @@ func ServeIfChild() {
 	os.Exit(0)
 }
 
-// StdioEnv is the environment that makes a test binary a stdio server.
+// StdioEnv is the environment that makes a test binary a stdio server. A
+// race-enabled binary would sleep a second at exit; GORACE turns that off.
 func StdioEnv(name string) map[string]string {
-	return map[string]string{EnvServe: "1", "TINY_AGENTS_TEST_MCP_NAME": name}
+	return map[string]string{EnvServe: "1", "TINY_AGENTS_TEST_MCP_NAME": name, "GORACE": "atexit_sleep_ms=0"}
 }
 
 // NewServer returns an MCP server whose tools cover every result shape:
