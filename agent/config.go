@@ -243,7 +243,9 @@ func describeJSONError(data []byte, err error) string {
 	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
 }
 
-func isHTTP(s string) bool { return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") }
+func isHTTP(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
 
 func firstNonEmpty(a, b string) string {
 	if a != "" {
