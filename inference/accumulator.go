@@ -1,6 +1,9 @@
 package inference
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Bounds on the indexes a stream may use, so that a hostile or broken server
 // cannot make the accumulator allocate without limit.
@@ -11,17 +14,34 @@ const (
 
 // ChatCompletionAccumulator rebuilds a whole [ChatCompletionOutput] from the
 // chunks of a stream: content and reasoning concatenated, tool-call deltas
-// merged by index, finish reasons, logprobs and usage kept. The zero value is
-// ready to use; it is not safe for concurrent use.
+// merged by index, finish reasons, logprobs and usage kept. Text is gathered
+// in builders, so a stream of any length costs linear time. The zero value
+// is ready to use; it is not safe for concurrent use.
 type ChatCompletionAccumulator struct {
-	ChatCompletionOutput
+	id, model, fingerprint string
+	created                int64
+	usage                  *Usage
+	choices                []choiceState
+	justFinished           *ToolCall
+}
 
-	// open[i] is the index in Choices[i].Message.ToolCalls of the tool call
-	// being streamed for choice i, or -1.
-	open []int
-	// streamIndex[i][j] is the stream index of Choices[i].Message.ToolCalls[j].
-	streamIndex  [][]int
-	justFinished *ToolCall
+type choiceState struct {
+	role               string
+	content, reasoning strings.Builder
+	calls              []callState
+	open               int // index in calls of the call being streamed, or -1
+	finish             string
+	logprobs           *Logprobs
+}
+
+type callState struct {
+	index         int // the stream's index
+	id, typ, name string
+	args          strings.Builder
+}
+
+func (c *callState) toolCall() ToolCall {
+	return ToolCall{ID: c.id, Type: c.typ, Function: FunctionCall{Name: c.name, Arguments: c.args.String()}}
 }
 
 // Add merges one chunk. It returns an error, and changes nothing, for a
@@ -38,13 +58,12 @@ func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionStreamOutput) error 
 		}
 	}
 	a.justFinished = nil
-	if a.ID == "" {
-		a.ID, a.Object, a.Created, a.Model = chunk.ID, "chat.completion", chunk.Created, chunk.Model
-		a.SystemFingerprint = chunk.SystemFingerprint
+	if a.id == "" {
+		a.id, a.created, a.model, a.fingerprint = chunk.ID, chunk.Created, chunk.Model, chunk.SystemFingerprint
 	}
 	if chunk.Usage != nil {
 		u := *chunk.Usage
-		a.Usage = &u
+		a.usage = &u
 	}
 	for _, ch := range chunk.Choices {
 		a.addChoice(ch)
@@ -53,68 +72,63 @@ func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionStreamOutput) error 
 }
 
 func (a *ChatCompletionAccumulator) addChoice(ch ChatCompletionStreamOutputChoice) {
-	for len(a.Choices) <= ch.Index {
-		a.Choices = append(a.Choices, ChatCompletionOutputChoice{Index: len(a.Choices), Message: ChatMessage{Role: RoleAssistant}})
-		a.open = append(a.open, -1)
-		a.streamIndex = append(a.streamIndex, nil)
+	for len(a.choices) <= ch.Index {
+		a.choices = append(a.choices, choiceState{role: RoleAssistant, open: -1})
 	}
-	c := &a.Choices[ch.Index]
+	c := &a.choices[ch.Index]
 	d := ch.Delta
 	if d.Role != "" {
-		c.Message.Role = d.Role
+		c.role = d.Role
 	}
-	c.Message.Content += d.Content
-	c.Message.Reasoning += d.Reasoning
+	c.content.WriteString(d.Content)
+	c.reasoning.WriteString(d.Reasoning)
 	for _, tc := range d.ToolCalls {
-		a.addToolCall(ch.Index, tc)
+		a.addToolCall(c, tc)
 	}
 	if ch.Logprobs != nil {
-		if c.Logprobs == nil {
-			c.Logprobs = &Logprobs{}
+		if c.logprobs == nil {
+			c.logprobs = &Logprobs{}
 		}
-		c.Logprobs.Content = append(c.Logprobs.Content, ch.Logprobs.Content...)
+		c.logprobs.Content = append(c.logprobs.Content, ch.Logprobs.Content...)
 	}
 	if ch.FinishReason != "" {
-		c.FinishReason = ch.FinishReason
-		a.finishOpen(ch.Index)
+		c.finish = ch.FinishReason
+		a.finishOpen(c)
 	}
 }
 
 // addToolCall merges a delta into the call with the same index: the first
 // delta of an index brings id and name, the later ones more arguments.
-func (a *ChatCompletionAccumulator) addToolCall(choice int, tc ToolCallDelta) {
-	calls := &a.Choices[choice].Message.ToolCalls
+func (a *ChatCompletionAccumulator) addToolCall(c *choiceState, tc ToolCallDelta) {
 	pos := -1
-	for i, idx := range a.streamIndex[choice] {
-		if idx == tc.Index {
+	for i := range c.calls {
+		if c.calls[i].index == tc.Index {
 			pos = i
 			break
 		}
 	}
 	if pos < 0 {
-		a.finishOpen(choice)
-		*calls = append(*calls, ToolCall{ID: tc.ID, Type: firstNonEmpty(tc.Type, "function"),
-			Function: FunctionCall{Name: tc.Function.Name}})
-		a.streamIndex[choice] = append(a.streamIndex[choice], tc.Index)
-		pos = len(*calls) - 1
-		a.open[choice] = pos
+		a.finishOpen(c)
+		c.calls = append(c.calls, callState{index: tc.Index, typ: firstNonEmpty(tc.Type, "function")})
+		pos = len(c.calls) - 1
+		c.open = pos
 	}
-	call := &(*calls)[pos]
-	if call.ID == "" {
-		call.ID = tc.ID
+	call := &c.calls[pos]
+	if call.id == "" {
+		call.id = tc.ID
 	}
-	if call.Function.Name == "" {
-		call.Function.Name = tc.Function.Name
+	if call.name == "" {
+		call.name = tc.Function.Name
 	}
-	call.Function.Arguments += tc.Function.Arguments
+	call.args.WriteString(tc.Function.Arguments)
 }
 
 // finishOpen marks the tool call being streamed for a choice as complete.
-func (a *ChatCompletionAccumulator) finishOpen(choice int) {
-	if pos := a.open[choice]; pos >= 0 {
-		tc := a.Choices[choice].Message.ToolCalls[pos]
+func (a *ChatCompletionAccumulator) finishOpen(c *choiceState) {
+	if c.open >= 0 {
+		tc := c.calls[c.open].toolCall()
 		a.justFinished = &tc
-		a.open[choice] = -1
+		c.open = -1
 	}
 }
 
@@ -127,11 +141,41 @@ func (a *ChatCompletionAccumulator) JustFinishedToolCall() (ToolCall, bool) {
 	return *a.justFinished, true
 }
 
+// Output returns the completion accumulated so far.
+func (a *ChatCompletionAccumulator) Output() ChatCompletionOutput {
+	out := ChatCompletionOutput{ID: a.id, Object: "chat.completion", Created: a.created, Model: a.model,
+		SystemFingerprint: a.fingerprint}
+	if a.usage != nil {
+		u := *a.usage
+		out.Usage = &u
+	}
+	for i := range a.choices {
+		c := &a.choices[i]
+		out.Choices = append(out.Choices, ChatCompletionOutputChoice{Index: i, Message: c.message(),
+			FinishReason: c.finish, Logprobs: c.logprobs})
+	}
+	return out
+}
+
+func (c *choiceState) message() ChatMessage {
+	m := ChatMessage{Role: c.role, Content: c.content.String(), Reasoning: c.reasoning.String()}
+	for i := range c.calls {
+		m.ToolCalls = append(m.ToolCalls, c.calls[i].toolCall())
+	}
+	return m
+}
+
 // Message returns the first choice's message so far, the one a
 // single-choice conversation appends to its history.
 func (a *ChatCompletionAccumulator) Message() ChatMessage {
-	if len(a.Choices) == 0 {
+	if len(a.choices) == 0 {
 		return ChatMessage{Role: RoleAssistant}
 	}
-	return a.Choices[0].Message
+	return a.choices[0].message()
+}
+
+// HasToolCalls reports whether the first choice has begun a tool call, at
+// no cost.
+func (a *ChatCompletionAccumulator) HasToolCalls() bool {
+	return len(a.choices) > 0 && len(a.choices[0].calls) > 0
 }

@@ -40,3 +40,21 @@ func BenchmarkReadChatStream(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 	_ = strconv.Itoa
 }
+
+// BenchmarkAccumulate100k merges a 100,000-chunk stream: the cost must stay
+// linear in the stream's length.
+func BenchmarkAccumulate100k(b *testing.B) {
+	chunk := ChatCompletionStreamOutput{Choices: []ChatCompletionStreamOutputChoice{{Delta: StreamDelta{Content: " lorem ipsum"}}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		var acc ChatCompletionAccumulator
+		for range 100_000 {
+			if err := acc.Add(chunk); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if len(acc.Message().Content) != 1_200_000 {
+			b.Fatal("wrong length")
+		}
+	}
+}

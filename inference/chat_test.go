@@ -178,8 +178,8 @@ func TestStreamChunksToolCallsUsage(t *testing.T) {
 	if last.Usage == nil || last.Usage.TotalTokens != 17 || len(last.Choices) != 0 {
 		t.Errorf("last chunk = %+v, want usage and no choices", last)
 	}
-	if acc.Choices[0].FinishReason != "tool_calls" || acc.Usage.TotalTokens != 17 {
-		t.Errorf("accumulated finish %q usage %+v", acc.Choices[0].FinishReason, acc.Usage)
+	if out := acc.Output(); out.Choices[0].FinishReason != "tool_calls" || out.Usage.TotalTokens != 17 {
+		t.Errorf("accumulated %+v", acc.Output())
 	}
 }
 

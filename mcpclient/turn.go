@@ -77,7 +77,7 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 			yield(nil, err)
 			return nil, false, false
 		}
-		if opts.ExitIfFirstChunkNoTool && n <= 2 && len(acc.Message().ToolCalls) == 0 {
+		if opts.ExitIfFirstChunkNoTool && n <= 2 && !acc.HasToolCalls() {
 			return nil, true, true
 		}
 		if !yield(&ChunkEvent{Chunk: chunk}, nil) {
