@@ -31,7 +31,7 @@ func BuiltinServers() []string {
 	return names
 }
 
-func newBuiltin(cfg ServerConfig) (*mcpc.Client, error) {
+func newBuiltin(cfg ServerConfig, opts []mcpc.ClientOption) (*mcpc.Client, error) {
 	mk, ok := builtins[cfg.Name]
 	if !ok {
 		return nil, fmt.Errorf("unknown builtin server %q (have %v)", cfg.Name, BuiltinServers())
@@ -40,5 +40,5 @@ func newBuiltin(cfg ServerConfig) (*mcpc.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mcpc.NewInProcessClient(srv)
+	return mcpc.NewInProcessClientWithOptions(srv, opts...)
 }

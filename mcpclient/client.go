@@ -22,6 +22,7 @@ type Client struct {
 	model  string
 	log    *slog.Logger
 	stderr io.Writer
+	elicit ElicitationHandler
 
 	mu       sync.Mutex
 	sessions []*session
@@ -39,6 +40,7 @@ type options struct {
 	model   string
 	log     *slog.Logger
 	stderr  io.Writer
+	elicit  ElicitationHandler
 }
 
 // WithInferenceClient returns an Option that uses c for chat completions.
@@ -92,7 +94,8 @@ func New(opts ...Option) (*Client, error) {
 	if o.stderr == nil {
 		o.stderr = io.Discard
 	}
-	return &Client{Client: o.inf, model: o.model, log: o.log, stderr: o.stderr, byTool: map[string]*session{}}, nil
+	return &Client{Client: o.inf, model: o.model, log: o.log, stderr: o.stderr, elicit: o.elicit,
+		byTool: map[string]*session{}}, nil
 }
 
 // AddServer connects one server and adds its tools; see [Client.AddServers].
@@ -169,6 +172,22 @@ func (c *Client) Close() error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// CallTool runs one tool of a connected server with args and returns its
+// result flattened to text, as the model would see it. A tool error result
+// is returned as text too; an error means the call itself failed (no such
+// tool, the server gone, a timeout).
+func (c *Client) CallTool(ctx context.Context, name string, args map[string]any) (string, error) {
+	s := c.session(name)
+	if s == nil {
+		return "", fmt.Errorf("mcpclient: no server offers tool %q", name)
+	}
+	res, err := s.call(ctx, name, args)
+	if err != nil {
+		return "", fmt.Errorf("mcpclient: tool %s: %w", name, err)
+	}
+	return flattenResult(res), nil
 }
 
 func (c *Client) session(tool string) *session {

@@ -56,23 +56,40 @@ func (s *session) newClient(ctx context.Context, c *Client) (*mcpc.Client, error
 		t := transport.NewStdioWithOptions(cfg.Command, nil, cfg.Args,
 			transport.WithCommandFunc(s.command), transport.WithCommandStderrWriter(c.stderr),
 			transport.WithCommandLogger(c.log))
-		return mcpc.NewClient(t), nil
+		return mcpc.NewClient(t, c.clientOptions()...), nil
 	case TransportSSE:
 		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers))
 		if err != nil {
 			return nil, err
 		}
-		return mcpc.NewClient(t), nil
+		return mcpc.NewClient(t, c.clientOptions()...), nil
 	case TransportHTTP:
-		t, err := transport.NewStreamableHTTP(cfg.URL, transport.WithHTTPHeaders(cfg.Headers), transport.WithHTTPLogger(c.log))
+		opts := []transport.StreamableHTTPCOption{transport.WithHTTPHeaders(cfg.Headers), transport.WithHTTPLogger(c.log)}
+		if c.elicit != nil {
+			// Servers send elicitations on the standalone GET stream.
+			opts = append(opts, transport.WithContinuousListening())
+		}
+		t, err := transport.NewStreamableHTTP(cfg.URL, opts...)
 		if err != nil {
 			return nil, err
 		}
-		return mcpc.NewClient(t), nil
+		return mcpc.NewClient(t, c.clientOptions()...), nil
 	case TransportBuiltin:
-		return newBuiltin(cfg)
+		return newBuiltin(cfg, c.clientOptions())
 	}
 	return nil, fmt.Errorf("unknown server type %q (want stdio, sse, http or builtin)", cfg.Type)
+}
+
+// clientOptions pins the protocol to the newest version with the
+// initialize handshake, which every server of 2025 speaks (a
+// server/discover probe would cost a round trip, and some servers answer
+// unknown methods with an empty result), and plugs in elicitation.
+func (c *Client) clientOptions() []mcpc.ClientOption {
+	opts := []mcpc.ClientOption{mcpc.WithProtocolVersion(mcp.LATEST_LEGACY_PROTOCOL_VERSION)}
+	if c.elicit != nil {
+		opts = append(opts, mcpc.WithElicitationHandler(elicitAdapter{c.elicit}))
+	}
+	return opts
 }
 
 // command builds the stdio child: the parent's environment plus Env, in Cwd,
@@ -97,7 +114,7 @@ func (s *session) start(ctx context.Context) error {
 		return fmt.Errorf("start: %w", err)
 	}
 	var init mcp.InitializeRequest
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
 	init.Params.ClientInfo = mcp.Implementation{Name: "tiny-agents-go", Version: version.Version}
 	if _, err := s.mc.Initialize(ctx, init); err != nil {
 		return fmt.Errorf("initialize: %w", err)

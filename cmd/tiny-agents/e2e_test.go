@@ -117,7 +117,7 @@ func TestRunToolRoundTripEveryTransport(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			for _, want := range []string{"Agent loaded with 9 tools:\n- ", "\n- echo", "> ", "<Tool c1>\necho {\"text\":\"hello\"}",
+			for _, want := range []string{"Agent loaded with 10 tools:\n- ", "\n- echo", "> ", "<Tool c1>\necho {\"text\":\"hello\"}",
 				"Tool[echo] c1\necho: hello", "Done.", "Tool[task_complete] c2\n"} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
@@ -139,8 +139,8 @@ func TestRunPromptFlagAndTwoServers(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Tool[echo] c1\necho: hello") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "Agent loaded with 9 tools:") {
-		t.Errorf("two servers: want echo from the first and 8 others from the second:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "Agent loaded with 10 tools:") {
+		t.Errorf("two servers: want echo from the first and 9 others from the second:\n%s", r.stdout)
 	}
 	if strings.Contains(r.stdout, "> ") {
 		t.Errorf("-p printed a prompt:\n%s", r.stdout)

@@ -5,6 +5,7 @@ package mcptest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -39,10 +40,11 @@ func StdioEnv(name string) map[string]string {
 
 // NewServer returns an MCP server whose tools cover every result shape:
 // echo, add, fail (a Go error), tool_error (an error result), image,
-// resources, empty, hang (blocks until cancelled) and pid. Every server has
+// resources, empty, hang (blocks until cancelled), ask_user (elicits a
+// name and an age) and pid. Every server has
 // the same tool names, so two of them collide on purpose.
 func NewServer(name string) *server.MCPServer {
-	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true))
+	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true), server.WithElicitation())
 	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes text."), mcp.WithString("text", mcp.Required())),
 		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return mcp.NewToolResultText("echo: " + req.GetString("text", "")), nil
@@ -73,6 +75,21 @@ func NewServer(name string) *server.MCPServer {
 	s.AddTool(mcp.NewTool("hang"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		<-ctx.Done()
 		return nil, ctx.Err()
+	})
+	s.AddTool(mcp.NewTool("ask_user"), func(ctx context.Context, _ mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var req mcp.ElicitationRequest
+		req.Params.Message = "Who are you?"
+		req.Params.RequestedSchema = map[string]any{"type": "object", "properties": map[string]any{
+			"name": map[string]any{"type": "string", "default": "Ada"},
+			"age":  map[string]any{"type": "integer", "default": 36},
+			"note": map[string]any{"type": "string"},
+		}}
+		res, err := s.RequestElicitation(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := json.Marshal(res.Content)
+		return mcp.NewToolResultText(string(res.Action) + " " + string(b)), nil
 	})
 	s.AddTool(mcp.NewTool("pid"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return mcp.NewToolResultText(fmt.Sprint(os.Getpid())), nil
