@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 BIN         := bin
 
-.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz clean
+.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz conformance integration clean
 
 all: build test
 
@@ -36,6 +36,11 @@ bench-stream:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) ./inference/
+
+# The official MCP conformance suite's client scenarios against
+# examples/conformance-client (installs the suite and Node 22 under .cache/).
+conformance:
+	./scripts/conformance.sh
 
 clean:
 	rm -rf $(BIN)

@@ -156,6 +156,9 @@ func (s *session) call(ctx context.Context, name string, args map[string]any) (*
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
 		defer cancel()
 	}
+	if args == nil {
+		args = map[string]any{} // servers reject "arguments": null
+	}
 	var req mcp.CallToolRequest
 	req.Params.Name = name
 	req.Params.Arguments = args
