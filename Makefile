@@ -42,5 +42,9 @@ fuzz:
 conformance:
 	./scripts/conformance.sh
 
+# The agent against the real npm MCP servers (installed under .cache/).
+integration:
+	./scripts/integration.sh
+
 clean:
 	rm -rf $(BIN)
