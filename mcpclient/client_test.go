@@ -35,7 +35,7 @@ func toolNames(ts []inference.Tool) []string {
 	return names
 }
 
-var allTools = []string{"add", "ask_user", "echo", "empty", "fail", "hang", "image", "pid", "resources", "tool_error"}
+var allTools = []string{"add", "ask_user", "die", "echo", "empty", "env", "fail", "hang", "image", "pid", "resources", "tool_error"}
 
 func TestAddServersOverEveryTransport(t *testing.T) {
 	for name, cfg := range map[string]func(t *testing.T) mcpclient.ServerConfig{

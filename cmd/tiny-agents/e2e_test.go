@@ -117,7 +117,7 @@ func TestRunToolRoundTripEveryTransport(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			for _, want := range []string{"Agent loaded with 10 tools:\n- ", "\n- echo", "> ", "<Tool c1>\necho {\"text\":\"hello\"}",
+			for _, want := range []string{"Agent loaded with 12 tools:\n- ", "\n- echo", "> ", "<Tool c1>\necho {\"text\":\"hello\"}",
 				"Tool[echo] c1\necho: hello", "Done.", "Tool[task_complete] c2\n"} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
@@ -139,8 +139,8 @@ func TestRunPromptFlagAndTwoServers(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Tool[echo] c1\necho: hello") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "Agent loaded with 10 tools:") {
-		t.Errorf("two servers: want echo from the first and 9 others from the second:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "Agent loaded with 12 tools:") {
+		t.Errorf("two servers: want echo from the first and 11 others from the second:\n%s", r.stdout)
 	}
 	if strings.Contains(r.stdout, "> ") {
 		t.Errorf("-p printed a prompt:\n%s", r.stdout)
@@ -274,5 +274,82 @@ func TestVersion(t *testing.T) {
 	r := runCLI(t, "", "--version")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "tiny-agents ") {
 		t.Errorf("exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestRunServerDiesMidCall(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "die", `{}`)),
+		inferencetest.Step{Text: []string{"The server crashed."}, ToolCalls: []inferencetest.ToolCall{call("c2", "task_complete", `{}`)}})
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	r := runCLI(t, "crash it\n", "run", dir)
+	if r.code != 0 || !strings.Contains(r.stdout, "Tool[die] c1\nError: MCP tool call failed with error message:") ||
+		!strings.Contains(r.stdout, "The server crashed.") {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRunToolTimeout(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "hang", `{}`)),
+		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	start := time.Now()
+	r := runCLI(t, "wait\n", "run", dir, "--tool-timeout", "200ms")
+	if r.code != 0 || !strings.Contains(r.stdout, "timed out after 200ms") {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+func TestRunInputsFromEnvironment(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "env", `{"name":"SECRET_FOR_SERVER"}`)),
+		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
+	srv := stdioServer("s")
+	srv.Env["SECRET_FOR_SERVER"] = "token=${input:my-secret}"
+	dir := t.TempDir()
+	cfg := map[string]any{"model": "m", "endpointUrl": llm.URL + "/v1", "servers": []any{srv},
+		"inputs": []any{map[string]any{"id": "my-secret", "description": "a secret", "password": true}}}
+	b, _ := json.Marshal(cfg)
+	os.WriteFile(filepath.Join(dir, "agent.json"), b, 0o644)
+	cmd := exec.Command(binary, "run", dir)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "MY_SECRET=s3cr3t")
+	cmd.Stdin = strings.NewReader("show\n")
+	out, err := cmd.Output()
+	if err != nil || !strings.Contains(string(out), "Tool[env] c1\ntoken=s3cr3t") {
+		t.Errorf("err %v\n%s", err, out)
+	}
+}
+
+func TestRunLoadsFromHubDataset(t *testing.T) {
+	llm := inferencetest.NewServer(t, inferencetest.Text("hi from the hub agent"))
+	agentJSON, _ := json.Marshal(map[string]any{"model": "m", "endpointUrl": llm.URL + "/v1", "servers": []any{}})
+	hub := inferencetest.NewHub(t)
+	hub.AddFile("dataset", "tiny-agents/tiny-agents", "main", "someone/demo/agent.json", agentJSON)
+	cmd := exec.Command(binary, "run", "someone/demo", "-p", "hello")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HF_ENDPOINT="+hub.URL, "HF_HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Agent loaded with 0 tools") || !strings.Contains(string(out), "hi from the hub agent") {
+		t.Errorf("err %v\n%s", err, out)
+	}
+}
+
+func TestRunDefaultAgentUsesBuiltinFilesystem(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "list_directory", `{"path":"."}`)),
+		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("x"), 0o644)
+	cmd := exec.Command(binary, "run", "--root", root, "-p", "what is here?")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HF_TOKEN=hf_test", "HF_ROUTER_URL="+llm.URL)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Tool[list_directory] c1\nnotes.txt") {
+		t.Errorf("err %v\n%s", err, out)
+	}
+	if got := llm.Request(0).JSON(t)["model"]; got != "Qwen/Qwen3-235B-A22B-Instruct-2507" {
+		t.Errorf("default agent model = %v", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,11 +19,12 @@ import (
 
 // runOptions are the flags and arguments of `run`.
 type runOptions struct {
-	Agent    string
-	Prompt   string
-	Root     string
-	MaxTurns int
-	Verbose  bool
+	Agent       string
+	Prompt      string
+	Root        string
+	MaxTurns    int
+	ToolTimeout time.Duration
+	Verbose     bool
 }
 
 func newRunCmd(a *app, runF func(context.Context, *app, *runOptions) error) *cobra.Command {
@@ -53,6 +55,7 @@ tiny-agents/tiny-agents. Without an argument, the built-in "default" agent runs.
 	cmd.Flags().StringVarP(&opts.Prompt, "prompt", "p", "", "run this one prompt, print the answer and exit")
 	cmd.Flags().StringVar(&opts.Root, "root", "", "root directory of the built-in filesystem server (default: the current directory)")
 	cmd.Flags().IntVar(&opts.MaxTurns, "max-turns", agent.DefaultMaxTurns, "most turns the agent takes for one prompt")
+	cmd.Flags().DurationVar(&opts.ToolTimeout, "tool-timeout", 0, "bound on each MCP tool call, e.g. 2m (default: none)")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "show the MCP servers' standard error and warnings")
 	return cmd
 }
@@ -93,6 +96,7 @@ func loadAgent(ctx context.Context, a *app, opts *runOptions, out *printer) (*ag
 	}
 	for i := range cfg.Servers {
 		s := &cfg.Servers[i]
+		s.Timeout = opts.ToolTimeout
 		if s.Type == mcpclient.TransportBuiltin && s.Name == "filesystem" && len(s.Args) == 0 && opts.Root != "" {
 			s.Args = []string{opts.Root}
 		}

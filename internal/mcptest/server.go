@@ -41,7 +41,7 @@ func StdioEnv(name string) map[string]string {
 // NewServer returns an MCP server whose tools cover every result shape:
 // echo, add, fail (a Go error), tool_error (an error result), image,
 // resources, empty, hang (blocks until cancelled), ask_user (elicits a
-// name and an age) and pid. Every server has
+// name and an age), die (exits the process), env (reads a variable) and pid. Every server has
 // the same tool names, so two of them collide on purpose.
 func NewServer(name string) *server.MCPServer {
 	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true), server.WithElicitation())
@@ -90,6 +90,13 @@ func NewServer(name string) *server.MCPServer {
 		}
 		b, _ := json.Marshal(res.Content)
 		return mcp.NewToolResultText(string(res.Action) + " " + string(b)), nil
+	})
+	s.AddTool(mcp.NewTool("die"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		os.Exit(3) // a server that crashes in the middle of a call
+		return nil, nil
+	})
+	s.AddTool(mcp.NewTool("env"), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return mcp.NewToolResultText(os.Getenv(req.GetString("name", ""))), nil
 	})
 	s.AddTool(mcp.NewTool("pid"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return mcp.NewToolResultText(fmt.Sprint(os.Getpid())), nil
