@@ -85,6 +85,10 @@ func runRun(ctx context.Context, a *app, opts *runOptions) error {
 	if opts.Prompt != "" {
 		return s.turn(ctx, opts.Prompt)
 	}
+	in, inOK := a.stdin.(*os.File)
+	if inOK && isTerminal(in) && isTerminal(a.stdout) {
+		return s.interactive(ctx, in, a.stdout)
+	}
 	return s.loop(ctx, a.stdin)
 }
 
@@ -159,6 +163,35 @@ func (s *session) loop(ctx context.Context, stdin io.Reader) error {
 			return errInterrupted
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+	}
+}
+
+// interactive reads prompts with the line editor (raw mode only while a
+// line is typed, so that Ctrl+C during a turn is a signal as usual).
+func (s *session) interactive(ctx context.Context, in *os.File, out io.Writer) error {
+	ed := newLineEditor(in, out)
+	for {
+		s.out.Flush()
+		restore, ok := makeRaw(in)
+		if !ok {
+			return s.loop(ctx, in)
+		}
+		line, err := ed.readLine("> ")
+		restore()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, errLineInterrupted):
+			return errInterrupted
+		case err != nil:
+			return err
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if err := s.turn(ctx, line); err != nil {
+			return err
 		}
 	}
 }
