@@ -1,16 +1,22 @@
 package mcpclient_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mark3labs/mcp-go/server"
+
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
@@ -134,5 +140,28 @@ func TestCloseReapsStdioChildren(t *testing.T) {
 			t.Fatalf("server %d still alive after Close", pid)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestCloseDeletesHTTPSession(t *testing.T) {
+	var mu sync.Mutex
+	var methods []string
+	h := server.NewStreamableHTTPServer(mcptest.NewServer("del"))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		methods = append(methods, r.Method)
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	c, _ := newClient(t)
+	if err := c.AddServer(t.Context(), mcpclient.ServerConfig{Type: mcpclient.TransportHTTP, URL: ts.URL + "/mcp"}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(methods, http.MethodDelete) {
+		t.Errorf("methods = %v, want a DELETE ending the session", methods)
 	}
 }
