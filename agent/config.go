@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
@@ -185,8 +186,8 @@ func (c *Config) validateServer(i int, s mcpclient.ServerConfig, declared map[st
 			return fail("url", "%q is not an http(s) URL", s.URL)
 		}
 	case mcpclient.TransportBuiltin:
-		if !contains(builtinNames(), s.Name) {
-			return fail("name", "unknown builtin server %q (have %s)", s.Name, strings.Join(builtinNames(), ", "))
+		if !slices.Contains(mcpclient.BuiltinServers(), s.Name) {
+			return fail("name", "unknown builtin server %q (have %s)", s.Name, strings.Join(mcpclient.BuiltinServers(), ", "))
 		}
 	case "":
 		return fail("type", "missing (stdio, sse, http or builtin)")
@@ -254,13 +255,3 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-func builtinNames() []string { return mcpclient.BuiltinServers() }

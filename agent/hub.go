@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
 )
 
 const hubDataset = "tiny-agents/tiny-agents"
@@ -21,12 +23,12 @@ func loadFromHub(ctx context.Context, spec string, opts LoadOptions) (*Config, e
 	data, err := fetchHubFile(ctx, hub, spec+"/agent.json", opts.Token)
 	switch {
 	case err == nil:
-		if err := writeAtomic(filepath.Join(cache, "agent.json"), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(cache, "agent.json"), data, 0o644); err != nil {
 			return nil, err
 		}
 		for _, name := range promptFiles {
 			if b, err := fetchHubFile(ctx, hub, spec+"/"+name, opts.Token); err == nil {
-				if err := writeAtomic(filepath.Join(cache, name), b); err != nil {
+				if err := atomicfile.WriteFile(filepath.Join(cache, name), b, 0o644); err != nil {
 					return nil, err
 				}
 				break
@@ -90,26 +92,4 @@ func cacheDir(dir string) string {
 		return filepath.Join(os.TempDir(), "huggingface", "hub")
 	}
 	return filepath.Join(home, ".cache", "huggingface", "hub")
-}
-
-// writeAtomic writes data to path through a temporary file and a rename, so
-// that a reader never sees half a file.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

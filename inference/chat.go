@@ -60,7 +60,14 @@ func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInp
 		}
 		defer cancel()
 		defer resp.Body.Close()
-		if err := readChatStream(resp.Body, yield); err != nil {
+		err = readChatStream(resp.Body, yield)
+		if err == nil {
+			// Read what follows [DONE] (the chunked terminator) so that
+			// the connection goes back to the pool instead of closing.
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+			return
+		}
+		if err != nil {
 			if errors.Is(err, errStopped) {
 				return
 			}

@@ -188,15 +188,7 @@ func TestRunInvalidArgumentsAndUnknownTool(t *testing.T) {
 func TestRunEOFExitsAndReapsChildren(t *testing.T) {
 	llm := inferencetest.NewServer(t)
 	dir := writeAgent(t, llm.URL, stdioServer("s"))
-	cmd := exec.Command(binary, "run", dir)
-	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
-	stdin, _ := cmd.StdinPipe()
-	var out syncBuffer
-	cmd.Stdout = &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, &out, "> ")
+	cmd, stdin, _ := startCLI(t, "run", dir)
 	children := childPIDs(cmd.Process.Pid)
 	start := time.Now()
 	stdin.Close()
@@ -236,20 +228,12 @@ func childPIDs(pid int) []int {
 func TestRunCtrlCAbortsTurn(t *testing.T) {
 	llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"))
 	dir := writeAgent(t, llm.URL)
-	cmd := exec.Command(binary, "run", dir)
-	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
-	stdin, _ := cmd.StdinPipe()
-	var out syncBuffer
-	cmd.Stdout = &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, &out, "> ")
+	cmd, stdin, out := startCLI(t, "run", dir)
 	stdin.Write([]byte("think\n"))
-	waitFor(t, &out, "thinking")
+	waitFor(t, out, "thinking")
 	cmd.Process.Signal(syscall.SIGINT)
-	waitFor(t, &out, "Ctrl+C a second time to exit")
-	waitFor(t, &out, "\n> ")
+	waitFor(t, out, "Ctrl+C a second time to exit")
+	waitFor(t, out, "\n> ")
 	stdin.Close()
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("after an aborted turn and EOF: %v\n%s", err, out.String())

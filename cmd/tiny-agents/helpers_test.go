@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,4 +47,23 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func atoi(s string) int {
 	i, _ := strconv.Atoi(s)
 	return i
+}
+
+// startCLI starts the binary with a stdin pipe and waits for its prompt.
+func startCLI(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout = out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	waitFor(t, out, "> ")
+	return cmd, stdin, out
 }

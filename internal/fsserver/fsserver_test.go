@@ -80,7 +80,7 @@ func TestToolsWorkUnderRoot(t *testing.T) {
 	if out, isErr := call(t, c, "edit_file", map[string]any{"path": "sub/a.txt", "old_text": "e", "new_text": "E"}); !isErr || !strings.Contains(out, "occurs 3 times") {
 		t.Errorf("ambiguous edit: %q", out)
 	}
-	if leftovers, _ := filepath.Glob(filepath.Join(root, "sub", ".tiny-agents-*")); len(leftovers) != 0 {
+	if leftovers, _ := filepath.Glob(filepath.Join(root, "sub", ".tmp-*")); len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
 	os.WriteFile(filepath.Join(root, "bin"), []byte{0, 1, 2}, 0o644)

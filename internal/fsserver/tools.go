@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
 )
 
 // maxResults bounds search_files.
@@ -154,7 +156,7 @@ func (r *fsRoot) writeFile(_ context.Context, req mcp.CallToolRequest) (*mcp.Cal
 		return toolError(err)
 	}
 	content := req.GetString("content", "")
-	if err := writeAtomic(p, []byte(content)); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(content), 0o644); err != nil {
 		return toolError(err)
 	}
 	return mcp.NewToolResultText(fmt.Sprintf("Wrote %d bytes to %s", len(content), p)), nil
@@ -180,7 +182,7 @@ func (r *fsRoot) editFile(_ context.Context, req mcp.CallToolRequest) (*mcp.Call
 	default:
 		return toolError(fmt.Errorf("old_text occurs %d times in %s; give more context so that it occurs once", n, p))
 	}
-	if err := writeAtomic(p, []byte(strings.Replace(string(data), oldText, newText, 1))); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(strings.Replace(string(data), oldText, newText, 1)), 0o644); err != nil {
 		return toolError(err)
 	}
 	return mcp.NewToolResultText("Edited " + p), nil
@@ -201,37 +203,4 @@ func (r *fsRoot) fileInfo(_ context.Context, req mcp.CallToolRequest) (*mcp.Call
 	}
 	return mcp.NewToolResultText(fmt.Sprintf("path: %s\ntype: %s\nsize: %d\nmode: %s\nmodified: %s",
 		p, kind, st.Size(), st.Mode().Perm(), st.ModTime().UTC().Format("2006-01-02T15:04:05Z"))), nil
-}
-
-// writeAtomic writes through a temporary file and a rename, keeping the
-// mode of a file it replaces; a file is never left half-written.
-func writeAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("%s is a directory", path)
-		}
-		mode = st.Mode().Perm()
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tiny-agents-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), mode)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }
