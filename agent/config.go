@@ -254,4 +254,3 @@ func firstNonEmpty(a, b string) string {
 	}
 	return b
 }
-

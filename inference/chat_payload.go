@@ -3,6 +3,7 @@ package inference
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -25,6 +26,9 @@ type chatPayload struct {
 // provider from the first bytes of a body that may hold megabytes of images.
 type chatWire struct {
 	Model string `json:"model"`
+	// Messages shadows the input's and stays nil: marshal splices the
+	// messages in, encoded by appendMessages.
+	Messages *struct{} `json:"messages,omitempty"`
 	*ChatCompletionInput
 	ResponseFormat any  `json:"response_format,omitempty"`
 	Stream         bool `json:"stream"`
@@ -46,9 +50,24 @@ func (p *chatPayload) marshal() ([]byte, error) {
 	if w.ResponseFormat == nil && p.in.ResponseFormat != nil {
 		w.ResponseFormat = p.in.ResponseFormat
 	}
-	body, err := json.Marshal(w)
-	if err != nil || (len(p.extra) == 0 && len(p.in.ExtraBody) == 0) {
-		return body, err
+	params, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	// params is {"model":"M",...}: put the messages right after the model.
+	head := endOfString(params, len(`{"model":`))
+	if head < 0 || head >= len(params) || (params[head] != ',' && params[head] != '}') {
+		return nil, fmt.Errorf("inference: unexpected encoding of the model name in %.60s", params)
+	}
+	body := make([]byte, 0, len(params)+encodedSize(p.in.Messages))
+	body = append(body, params[:head]...)
+	body = append(body, `,"messages":`...)
+	if body, err = appendMessages(body, p.in.Messages); err != nil {
+		return nil, err
+	}
+	body = append(body, params[head:]...)
+	if len(p.extra) == 0 && len(p.in.ExtraBody) == 0 {
+		return body, nil
 	}
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -58,6 +77,45 @@ func (p *chatPayload) marshal() ([]byte, error) {
 	}
 	merged := mergeObjects(mergeObjects(m, p.extra), p.in.ExtraBody)
 	return marshalModelFirst(merged)
+}
+
+// encodedSize estimates the encoded size of messages, so that the body is
+// allocated once.
+func encodedSize(msgs []ChatMessage) int {
+	n := 32
+	for i := range msgs {
+		m := &msgs[i]
+		n += 64 + len(m.Content) + len(m.Name) + len(m.ToolCallID)
+		for _, tc := range m.ToolCalls {
+			n += 80 + len(tc.ID) + len(tc.Function.Name) + len(tc.Function.Arguments)*5/4
+		}
+		if m.Parts != nil {
+			for _, p := range m.Parts {
+				n += 48 + len(p.Text)
+				if p.ImageURL != nil {
+					n += len(p.ImageURL.URL)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// endOfString returns the index just after the JSON string starting at
+// b[i], or -1.
+func endOfString(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return -1
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
 }
 
 // mergeObjects returns dst with src merged in: objects merge recursively,
