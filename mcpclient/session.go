@@ -66,7 +66,10 @@ func (s *session) newClient(ctx context.Context, c *Client) (*mcpc.Client, error
 	case TransportHTTP:
 		opts := []transport.StreamableHTTPCOption{transport.WithHTTPHeaders(cfg.Headers), transport.WithHTTPLogger(c.log)}
 		if c.elicit != nil {
-			// Servers send elicitations on the standalone GET stream.
+			// Servers send elicitations on the standalone GET stream of
+			// the protocol version we pin (2025-11-25); the deprecation
+			// concerns 2026-07-28, which we do not negotiate.
+			//lint:ignore SA1019 the pinned protocol version uses this stream
 			opts = append(opts, transport.WithContinuousListening())
 		}
 		t, err := transport.NewStreamableHTTP(cfg.URL, opts...)
