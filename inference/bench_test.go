@@ -2,7 +2,6 @@ package inference
 
 import (
 	"bytes"
-	"strconv"
 	"testing"
 )
 
@@ -37,8 +36,6 @@ func BenchmarkReadChatStream(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(n+1)), "ns/chunk")
-	b.ReportMetric(0, "ns/op")
-	_ = strconv.Itoa
 }
 
 // BenchmarkAccumulate100k merges a 100,000-chunk stream: the cost must stay

@@ -67,16 +67,14 @@ func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInp
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 			return
 		}
-		if err != nil {
-			if errors.Is(err, errStopped) {
-				return
-			}
-			var se *StreamError
-			if !errors.As(err, &se) {
-				err = classifyErr(ctx, "chat completion stream from "+t.name(), err)
-			}
-			yield(ChatCompletionStreamOutput{}, err)
+		if errors.Is(err, errStopped) {
+			return
 		}
+		var se *StreamError
+		if !errors.As(err, &se) {
+			err = classifyErr(ctx, "chat completion stream from "+t.name(), err)
+		}
+		yield(ChatCompletionStreamOutput{}, err)
 	}
 }
 

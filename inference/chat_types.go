@@ -96,19 +96,7 @@ type chatMessageWire struct {
 // MarshalJSON writes content as a string, or as a list when Parts is set. An
 // assistant message with only tool calls is sent with "content": "", which
 // OpenAI-compatible servers accept where some reject null.
-func (m ChatMessage) MarshalJSON() ([]byte, error) {
-	w := chatMessageWire{Role: m.Role, Name: m.Name, ToolCalls: m.ToolCalls, ToolCallID: m.ToolCallID}
-	var err error
-	if m.Parts != nil {
-		w.Content, err = json.Marshal(m.Parts)
-	} else {
-		w.Content, err = json.Marshal(m.Content)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(w)
-}
+func (m ChatMessage) MarshalJSON() ([]byte, error) { return appendMessage(nil, &m) }
 
 // UnmarshalJSON reads content given as a string, null, or a list of parts.
 func (m *ChatMessage) UnmarshalJSON(b []byte) error {

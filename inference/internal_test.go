@@ -17,23 +17,19 @@ import (
 
 func TestChatCompletionURL(t *testing.T) {
 	tests := map[string]string{
-		"http://localhost:8080":                         "http://localhost:8080/v1/chat/completions",
-		"http://localhost:8080/":                        "http://localhost:8080/v1/chat/completions",
-		"http://localhost:8080/v1":                      "http://localhost:8080/v1/chat/completions",
-		"http://localhost:8080/v1/":                     "http://localhost:8080/v1/chat/completions",
-		"http://localhost:8080/v1/chat/completions":     "http://localhost:8080/v1/chat/completions",
-		"https://e.example/models/m":                    "https://e.example/models/m/v1/chat/completions",
-		"https://e.example/openai/v1?api-version=2":     "https://e.example/openai/v1/chat/completions?api-version=2",
-		"https://e.example/chat/completions?x=1":        "https://e.example/chat/completions?x=1",
-		"http://127.0.0.1:9/agent/v1/chat/completions/": "http://127.0.0.1:9/agent/v1/chat/completions",
+		"http://localhost:8080":                     "http://localhost:8080/v1/chat/completions",
+		"http://localhost:8080/":                    "http://localhost:8080/v1/chat/completions",
+		"http://localhost:8080/v1":                  "http://localhost:8080/v1/chat/completions",
+		"http://localhost:8080/v1/":                 "http://localhost:8080/v1/chat/completions",
+		"http://localhost:8080/v1/chat/completions": "http://localhost:8080/v1/chat/completions",
+		"https://e.example/models/m":                "https://e.example/models/m/v1/chat/completions",
+		"https://e.example/openai/v1?api-version=2": "https://e.example/openai/v1/chat/completions?api-version=2",
+		"https://e.example/chat/completions?x=1":    "https://e.example/chat/completions?x=1",
+		// A trailing slash after the full path is kept as given.
+		"http://127.0.0.1:9/agent/v1/chat/completions/": "http://127.0.0.1:9/agent/v1/chat/completions/",
 	}
 	for in, want := range tests {
-		got := chatCompletionURL(in)
-		if in == "http://127.0.0.1:9/agent/v1/chat/completions/" {
-			// A trailing slash after the full path is kept as given.
-			want = in
-		}
-		if got != want {
+		if got := chatCompletionURL(in); got != want {
 			t.Errorf("chatCompletionURL(%q) = %q, want %q", in, got, want)
 		}
 	}

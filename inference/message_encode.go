@@ -5,10 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// appendMessages encodes messages as a JSON array. It writes what
-// ChatMessage.MarshalJSON writes, directly: encoding/json would validate and
-// compact the output of every MarshalJSON call again, and a conversation's
-// whole history is sent with every request.
+// appendMessages encodes messages as a JSON array, each as
+// ChatMessage.MarshalJSON does, without going through encoding/json: it
+// would validate and compact every MarshalJSON result again, and a
+// conversation's whole history is sent with every request.
 func appendMessages(b []byte, msgs []ChatMessage) ([]byte, error) {
 	b = append(b, '[')
 	for i := range msgs {

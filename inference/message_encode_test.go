@@ -20,7 +20,7 @@ func TestAppendMessagesMatchesMarshalJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := json.Marshal(msgs)
+	want, err := json.Marshal(referenceMessages(msgs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,4 +68,20 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("round trip of %q gave %q, want %q", s, got, ref)
 		}
 	})
+}
+
+// referenceMessages encodes messages through encoding/json and the wire
+// struct, independently of appendMessage, for the differential test.
+func referenceMessages(msgs []ChatMessage) []json.RawMessage {
+	out := make([]json.RawMessage, len(msgs))
+	for i, m := range msgs {
+		w := chatMessageWire{Role: m.Role, Name: m.Name, ToolCalls: m.ToolCalls, ToolCallID: m.ToolCallID}
+		if m.Parts != nil {
+			w.Content, _ = json.Marshal(m.Parts)
+		} else {
+			w.Content, _ = json.Marshal(m.Content)
+		}
+		out[i], _ = json.Marshal(w)
+	}
+	return out
 }

@@ -53,14 +53,15 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, context.
 			if !retryableStatus(resp.StatusCode) || wait > maxRetryAfter {
 				return nil, nil, err
 			}
-		} else if !retryableTransport(ctx, err) {
-			return nil, nil, classifyErr(ctx, r.op, err)
-		}
-		if attempt >= c.retry.max {
-			if _, isHTTP := err.(*HTTPError); isHTTP {
+		} else {
+			retryable := retryableTransport(ctx, err)
+			err = classifyErr(ctx, r.op, err)
+			if !retryable {
 				return nil, nil, err
 			}
-			return nil, nil, classifyErr(ctx, r.op, err)
+		}
+		if attempt >= c.retry.max {
+			return nil, nil, err
 		}
 		if wait == 0 {
 			wait = c.retry.backoff(attempt)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -40,13 +39,6 @@ func waitFor(t *testing.T, out *syncBuffer, want string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }
-
-func atoi(s string) int {
-	i, _ := strconv.Atoi(s)
-	return i
 }
 
 // startCLI starts the binary with a stdin pipe and waits for its prompt.

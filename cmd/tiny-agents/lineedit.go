@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -187,19 +188,8 @@ func (e *lineEditor) redraw(st *lineState) {
 	b.WriteString("\x1b[K")
 	if back := len(st.buf) - st.pos; back > 0 {
 		b.WriteString("\x1b[")
-		b.WriteString(itoaSmall(back))
+		b.WriteString(strconv.Itoa(back))
 		b.WriteString("D")
 	}
 	io.WriteString(e.out, b.String())
-}
-
-func itoaSmall(n int) string {
-	var d [20]byte
-	i := len(d)
-	for n > 0 || i == len(d) {
-		i--
-		d[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(d[i:])
 }
