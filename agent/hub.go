@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
+	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
 )
 
 const hubDataset = "tiny-agents/tiny-agents"
@@ -77,19 +78,14 @@ func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) 
 	return io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 }
 
-// cacheDir is the Hub cache, as huggingface_hub places it.
+// cacheDir is the Hub cache: dir if given, else where huggingface_hub
+// keeps it, else a folder under the system's temporary directory.
 func cacheDir(dir string) string {
-	switch {
-	case dir != "":
+	if dir != "" {
 		return dir
-	case os.Getenv("HF_HUB_CACHE") != "":
-		return os.Getenv("HF_HUB_CACHE")
-	case os.Getenv("HF_HOME") != "":
-		return filepath.Join(os.Getenv("HF_HOME"), "hub")
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return filepath.Join(os.TempDir(), "huggingface", "hub")
+	if c := hfhome.HubCache(); c != "" {
+		return c
 	}
-	return filepath.Join(home, ".cache", "huggingface", "hub")
+	return filepath.Join(os.TempDir(), "huggingface", "hub")
 }

@@ -23,7 +23,8 @@ type LoadOptions struct {
 	// $HF_ENDPOINT, else https://huggingface.co).
 	HubURL string
 	// CacheDir holds Hub downloads (default $HF_HUB_CACHE, else
-	// $HF_HOME/hub, else ~/.cache/huggingface/hub).
+	// $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
+	// ~/.cache/huggingface/hub, as huggingface_hub places it).
 	CacheDir string
 	// Token is sent to the Hub when it is a Hugging Face token.
 	Token string

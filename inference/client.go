@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiny-agents-go/tiny-agents/internal/hftoken"
+	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
 )
 
@@ -93,7 +93,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.token = cfg.apiKey
 	}
 	if c.token == "" {
-		c.token = hftoken.Lookup()
+		c.token = hfhome.Token()
 	}
 	if c.userAgent == "" {
 		c.userAgent = "tiny-agents-go/" + version.Version + "; go/" + strings.TrimPrefix(runtime.Version(), "go")
