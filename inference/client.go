@@ -35,21 +35,22 @@ type Client struct {
 	// client.Chat.Completions.Create(ctx, in).
 	Chat *ChatService
 
-	model      string // Hub id or URL; "" if the caller gives one per call
-	modelIsURL bool
-	provider   string
-	token      string
-	hubURL     string
-	routerURL  string
-	timeout    time.Duration
-	headers    http.Header
-	cookies    []*http.Cookie
-	billTo     string
-	userAgent  string
-	http       HTTPDoer
-	retry      retryPolicy
-	log        *slog.Logger
-	mappings   mappingCache
+	model       string // Hub id or URL; "" if the caller gives one per call
+	modelIsURL  bool
+	provider    string
+	token       string
+	hubURL      string
+	routerURL   string
+	timeout     time.Duration
+	headers     http.Header
+	cookies     []*http.Cookie
+	billTo      string
+	userAgent   string
+	http        HTTPDoer
+	retry       retryPolicy
+	log         *slog.Logger
+	mappings    mappingCache
+	recommended recommendedCache
 }
 
 // NewClient returns a client configured by opts. It returns the first option

@@ -1,6 +1,7 @@
 package inference
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -37,6 +38,20 @@ type taskHelper struct {
 	headers func(h http.Header)
 	// chat adjusts a chat payload to the provider's dialect.
 	chat func(p *chatPayload)
+
+	// The fields below serve the other tasks; nil means the hf-inference
+	// behaviour.
+
+	// directBaseURL replaces the provider's base URL for this task when it
+	// is called with the provider's own key.
+	directBaseURL string
+	// body encodes the request.
+	body func(tc *taskCall) (*taskBody, error)
+	// callHeaders adjusts the headers of every request of the call.
+	callHeaders func(tc *taskCall, h http.Header)
+	// response turns the provider's answer into the task's common shape:
+	// polling a job, downloading a result, unwrapping an envelope.
+	response func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error)
 }
 
 // providers is the registry: provider name -> description. It is never

@@ -1,0 +1,360 @@
+package inference
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+)
+
+// CallOption adjusts one task call: the model to use instead of the
+// client's, or extra body fields.
+type CallOption func(*callConfig)
+
+type callConfig struct {
+	model string
+	extra map[string]any
+}
+
+// Model makes one call use model (a Hub id, or a URL for a deployed
+// endpoint) instead of the client's default model.
+func Model(model string) CallOption { return func(c *callConfig) { c.model = model } }
+
+// ExtraBody merges fields into the request body of one call, for provider
+// parameters the typed parameters do not have. Where a provider nests the
+// task parameters, the extra fields go at the top level of the body.
+func ExtraBody(fields map[string]any) CallOption {
+	return func(c *callConfig) {
+		if c.extra == nil {
+			c.extra = map[string]any{}
+		}
+		maps.Copy(c.extra, fields)
+	}
+}
+
+// taskCall is one non-chat call on its way out: what the caller asked for,
+// and where it goes. Provider helpers read it to build the body and to
+// interpret the answer.
+type taskCall struct {
+	c      *Client
+	task   Task
+	target target
+	direct bool // the provider's own API with the provider's own key
+
+	inputs any            // the JSON "inputs" value, if the task has one
+	media  *mediaData     // the binary input, if the task has one
+	params map[string]any // the task parameters, without nil values
+	extra  map[string]any // ExtraBody fields
+	stream bool           // text generation: ask for a token stream
+}
+
+// taskBody is an encoded request body.
+type taskBody struct {
+	data        []byte
+	contentType string
+}
+
+// rawResponse is an answer before the task's typed decoding: the body and
+// its content type, after the provider's helper has polled or downloaded
+// whatever the task needs.
+type rawResponse struct {
+	data        []byte
+	contentType string
+}
+
+// jsonBody encodes v as a JSON request body.
+func jsonBody(v any) (*taskBody, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &taskBody{data: b, contentType: "application/json"}, nil
+}
+
+// describe names the task and who serves it, for errors.
+func (tc *taskCall) describe() string {
+	return fmt.Sprintf("%s from %s", tc.task, tc.target.name())
+}
+
+// newTaskCall resolves where a call of task goes and converts params (a
+// typed parameters struct or nil) to a map.
+func (c *Client) newTaskCall(ctx context.Context, task Task, params any, opts []CallOption) (*taskCall, error) {
+	var cfg callConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	t, direct, err := c.resolveTask(ctx, task, cfg.model)
+	if err != nil {
+		return nil, err
+	}
+	pm, err := paramsMap(params)
+	if err != nil {
+		return nil, fmt.Errorf("inference: %s: encoding parameters: %w", task, err)
+	}
+	return &taskCall{c: c, task: task, target: t, direct: direct, params: pm, extra: cfg.extra}, nil
+}
+
+// paramsMap turns a typed parameters struct into a map of its set fields.
+func paramsMap(params any) (map[string]any, error) {
+	m := map[string]any{}
+	if params == nil {
+		return m, nil
+	}
+	b, err := json.Marshal(params)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" {
+		return m, nil
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+	return m, nil
+}
+
+// resolveTask decides the provider, model id and URL of a non-chat call.
+// A URL model (client or call) is called directly with the hf-inference
+// request shape. "auto" picks the first provider of the model's mapping
+// that this package can call for the task.
+func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (target, bool, error) {
+	model := firstNonEmpty(callModel, c.model)
+	if isURL(model) {
+		return target{url: model, model: model, helper: hfInference.tasks[task]}, false, nil
+	}
+	if model == "" && (c.provider == "hf-inference" || c.provider == ProviderAuto) {
+		rec, err := c.recommendedModel(ctx, task)
+		if err != nil {
+			return target{}, false, err
+		}
+		model = rec
+	}
+	if model == "" {
+		return target{}, false, fmt.Errorf("%w: %s: no model given; set one with WithModel or the Model call option", ErrInvalidOption, task)
+	}
+	if c.token == "" {
+		return target{}, false, fmt.Errorf("%w: calling %s needs a Hugging Face token or a provider key: set HF_TOKEN, log in with `hf auth login`, or use WithToken",
+			ErrNoToken, model)
+	}
+	name := c.provider
+	if name == ProviderAuto {
+		picked, err := c.autoProvider(ctx, model, task)
+		if err != nil {
+			return target{}, false, err
+		}
+		name = picked
+	}
+	p := providers[name]
+	h, ok := p.tasks[task]
+	if !ok {
+		return target{}, false, fmt.Errorf("%w: %q by provider %s (it serves: %v)", ErrTaskNotSupported, task, name, SupportedTasks(name))
+	}
+	hfToken := strings.HasPrefix(c.token, "hf_")
+	t := target{provider: name, helper: h, model: model}
+	if name != "hf-inference" {
+		id, err := c.providerModelID(ctx, name, model, task)
+		if err != nil {
+			return target{}, false, err
+		}
+		t.model = id
+	}
+	direct := !hfToken && !p.routerOnly
+	base := c.routerURL + "/" + name
+	if direct {
+		base = firstNonEmpty(h.directBaseURL, p.baseURL)
+	}
+	route := "/models/" + t.model
+	if h.route != nil {
+		route = h.route(t.model)
+	}
+	t.url = joinURL(base, route)
+	return t, direct, nil
+}
+
+// autoProvider picks the first provider of the model's Hub mapping that
+// serves task and that this package knows.
+func (c *Client) autoProvider(ctx context.Context, model string, task Task) (string, error) {
+	mappings, err := c.providerMappings(ctx, model)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range mappings {
+		if p, ok := providers[m.Provider]; ok && m.Task == string(task) && p.tasks[task] != nil {
+			return m.Provider, nil
+		}
+	}
+	return "", fmt.Errorf("%w: no provider this package can call serves %s for task %q", ErrModelNotMapped, model, task)
+}
+
+// do sends the call and returns the answer after the provider's helper has
+// interpreted it (polled, downloaded, unwrapped).
+func (tc *taskCall) do(ctx context.Context) (*rawResponse, error) {
+	body, err := tc.body()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := tc.post(ctx, tc.target.url, body)
+	if err != nil {
+		return nil, err
+	}
+	if h := tc.target.helper; h != nil && h.response != nil {
+		return h.response(ctx, tc, resp)
+	}
+	return resp, nil
+}
+
+// body builds the request body with the provider's helper, or in the
+// hf-inference shape.
+func (tc *taskCall) body() (*taskBody, error) {
+	var b *taskBody
+	var err error
+	if h := tc.target.helper; h != nil && h.body != nil {
+		b, err = h.body(tc)
+	} else {
+		b, err = hfInferenceBody(tc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inference: %s: building the request: %w", tc.describe(), err)
+	}
+	return b, nil
+}
+
+// post sends body to url with the call's headers and reads the whole answer.
+func (tc *taskCall) post(ctx context.Context, url string, body *taskBody) (*rawResponse, error) {
+	req, err := tc.request(url, body)
+	if err != nil {
+		return nil, err
+	}
+	return tc.c.roundTrip(ctx, req)
+}
+
+// request builds the HTTP request of a POST (or of a GET when body is nil)
+// with the client's headers, then the provider's.
+func (tc *taskCall) request(url string, body *taskBody) (*request, error) {
+	h := tc.c.header(tc.target)
+	if body != nil && body.contentType != "" {
+		h.Set("Content-Type", body.contentType)
+	}
+	if hh := tc.target.helper; hh != nil && hh.callHeaders != nil {
+		hh.callHeaders(tc, h)
+	}
+	req := &request{method: http.MethodPost, url: url, header: h, op: tc.describe()}
+	if body != nil {
+		req.body = body.data
+	} else {
+		req.method = http.MethodGet
+		h.Del("Content-Type")
+	}
+	return req, nil
+}
+
+// get fetches url with the call's headers (polling a job, for instance).
+func (tc *taskCall) get(ctx context.Context, url string) (*rawResponse, error) {
+	return tc.post(ctx, url, nil)
+}
+
+// roundTrip sends req with retries and reads the whole answer.
+func (c *Client) roundTrip(ctx context.Context, req *request) (*rawResponse, error) {
+	resp, cancel, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, classifyErr(ctx, req.op, err)
+	}
+	return &rawResponse{data: data, contentType: resp.Header.Get("Content-Type")}, nil
+}
+
+// decodeJSON decodes an answer into out, with an error that names the task
+// and the provider when the answer has the wrong shape.
+func (tc *taskCall) decodeJSON(r *rawResponse, out any) error {
+	if err := json.Unmarshal(r.data, out); err != nil {
+		return &ResponseError{Task: tc.task, Provider: tc.target.name(), Body: truncate(r.data, 200), Err: err}
+	}
+	return nil
+}
+
+// ResponseError is returned when an answer does not have the shape of the
+// task's output.
+type ResponseError struct {
+	Task     Task
+	Provider string // "provider NAME" or the endpoint URL
+	Body     string // the start of the answer
+	Err      error  // the decoding error
+}
+
+// Error says which task and provider sent what.
+func (e *ResponseError) Error() string {
+	return fmt.Sprintf("inference: %s from %s: unexpected response: %v: %s", e.Task, e.Provider, e.Err, e.Body)
+}
+
+// Unwrap returns the decoding error.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+func (tc *taskCall) unexpected(r *rawResponse, why string) error {
+	return &ResponseError{Task: tc.task, Provider: tc.target.name(), Body: truncate(r.data, 200), Err: fmt.Errorf("%s", why)}
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "..."
+	}
+	return string(b)
+}
+
+// hfInferenceBody is the request shape of hf-inference and of deployed
+// endpoints: raw bytes for a binary input without parameters, otherwise
+// {"inputs": ..., "parameters": {...}} with a binary input in base64.
+func hfInferenceBody(tc *taskCall) (*taskBody, error) {
+	fillMediaSlot(tc, func(d *mediaData) any { return d.base64() })
+	if tc.media != nil && tc.inputs == nil {
+		if len(tc.params) == 0 && len(tc.extra) == 0 {
+			return &taskBody{data: tc.media.data, contentType: tc.media.contentType}, nil
+		}
+		tc.inputs = tc.media.base64()
+	}
+	body := map[string]any{"inputs": tc.inputs}
+	if len(tc.params) > 0 {
+		body["parameters"] = tc.params
+	}
+	if tc.task == TaskTextGeneration {
+		body["stream"] = tc.stream
+	}
+	maps.Copy(body, tc.extra)
+	return jsonBody(body)
+}
+
+// fillMediaSlot replaces the media slot of a JSON inputs object with the
+// binary input in the form the provider wants.
+func fillMediaSlot(tc *taskCall, form func(*mediaData) any) {
+	in, ok := tc.inputs.(map[string]any)
+	if !ok || tc.media == nil {
+		return
+	}
+	for k, v := range in {
+		if _, ok := v.(mediaSlot); ok {
+			in[k] = form(tc.media)
+		}
+	}
+}
+
+// firstByte returns the first non-space byte of b, or 0.
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\r' && c != '\t' {
+			return c
+		}
+	}
+	return 0
+}

@@ -1,0 +1,188 @@
+package inference
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/tmaxmax/go-sse"
+)
+
+// TextGenerationError is an error reported by a text-generation server in
+// the TGI shape {"error": ..., "error_type": ...}, in an error response or
+// inside a stream. Kind is the server's error_type: "validation",
+// "generation", "overloaded", "incomplete_generation", or another.
+type TextGenerationError struct {
+	Kind    string
+	Message string
+	// HTTP is the error response it came in, nil inside a stream.
+	HTTP *HTTPError
+}
+
+// Error says what kind of failure the server reported.
+func (e *TextGenerationError) Error() string {
+	return fmt.Sprintf("inference: text generation: %s error: %s", e.Kind, e.Message)
+}
+
+// Unwrap returns the HTTP error, when there is one.
+func (e *TextGenerationError) Unwrap() error {
+	if e.HTTP == nil {
+		return nil
+	}
+	return e.HTTP
+}
+
+// tgiError reads the TGI error shape from body, or returns nil.
+func tgiError(body []byte) *TextGenerationError {
+	var e struct {
+		Error     string `json:"error"`
+		ErrorType string `json:"error_type"`
+	}
+	if json.Unmarshal(body, &e) != nil || e.ErrorType == "" {
+		return nil
+	}
+	return &TextGenerationError{Kind: e.ErrorType, Message: e.Error}
+}
+
+// asTGIError turns an HTTP error carrying the TGI shape into a
+// *TextGenerationError that wraps it; other errors pass through.
+func asTGIError(err error) error {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		if te := tgiError(he.Body); te != nil {
+			te.HTTP = he
+			return te
+		}
+	}
+	return err
+}
+
+// TextGeneration continues prompt with a completion model and returns the
+// text, and with p.Details the tokens, finish reason and best-of
+// sequences. A TGI error answer is returned as a *TextGenerationError.
+func (c *Client) TextGeneration(ctx context.Context, prompt string, p *TextGenerationInputGenerateParameters, opts ...CallOption) (*TextGenerationOutput, error) {
+	tc, err := c.start(ctx, TaskTextGeneration, taskInput{inputs: prompt}, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	tc.stream = false
+	r, err := tc.do(ctx)
+	if err != nil {
+		return nil, asTGIError(err)
+	}
+	if te := tgiError(r.data); te != nil {
+		return nil, te
+	}
+	var out TextGenerationOutput
+	if firstByte(r.data) != '[' {
+		if err := tc.decodeJSON(r, &out); err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}
+	var list []TextGenerationOutput
+	if err := tc.decodeJSON(r, &list); err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, tc.unexpected(r, "empty list")
+	}
+	return &list[0], nil
+}
+
+// TextGenerationStream streams the completion of prompt token by token
+// (TGI's server-sent events); the last event carries GeneratedText, and
+// Details when p asks for them. Nothing is sent until the caller ranges;
+// the first error ends the iteration: an *HTTPError or a
+// *TextGenerationError before any token, a *TextGenerationError for an
+// error event, or io.ErrUnexpectedEOF (wrapped) for a stream cut short.
+func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *TextGenerationInputGenerateParameters, opts ...CallOption) iter.Seq2[TextGenerationStreamOutput, error] {
+	return func(yield func(TextGenerationStreamOutput, error) bool) {
+		tc, err := c.start(ctx, TaskTextGeneration, taskInput{inputs: prompt}, p, opts)
+		if err != nil {
+			yield(TextGenerationStreamOutput{}, err)
+			return
+		}
+		tc.stream = true
+		body, err := tc.body()
+		if err != nil {
+			yield(TextGenerationStreamOutput{}, err)
+			return
+		}
+		req, err := tc.request(tc.target.url, body)
+		if err != nil {
+			yield(TextGenerationStreamOutput{}, err)
+			return
+		}
+		req.header.Set("Accept", "text/event-stream")
+		resp, cancel, err := c.send(ctx, req)
+		if err != nil {
+			yield(TextGenerationStreamOutput{}, asTGIError(err))
+			return
+		}
+		defer cancel()
+		defer resp.Body.Close()
+		if err := readTextGenerationStream(resp.Body, yield); err != nil && !errors.Is(err, errStopped) {
+			var te *TextGenerationError
+			if !errors.As(err, &te) {
+				err = classifyErr(ctx, tc.describe(), err)
+			}
+			yield(TextGenerationStreamOutput{}, err)
+		}
+	}
+}
+
+// textGenerationEvent is a stream event: TGI's token event, or an OpenAI
+// completions chunk from the providers that speak that API.
+type textGenerationEvent struct {
+	TextGenerationStreamOutput
+	Choices []struct {
+		Text         string  `json:"text"`
+		FinishReason *string `json:"finish_reason"`
+	} `json:"choices"`
+}
+
+// readTextGenerationStream yields the stream's tokens. It returns nil after
+// the event that carries the generated text (or [DONE], or a finish
+// reason), a *TextGenerationError for an error event.
+func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput, error) bool) error {
+	done := false
+	for ev, err := range sse.Read(r, sseConfig) {
+		if err != nil {
+			return err
+		}
+		if ev.Data == "" {
+			continue
+		}
+		if ev.Data == "[DONE]" {
+			return nil
+		}
+		if te := tgiError([]byte(ev.Data)); te != nil {
+			return te
+		}
+		var e textGenerationEvent
+		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
+			return fmt.Errorf("inference: text generation stream: bad event %.100q: %w", ev.Data, err)
+		}
+		out := e.TextGenerationStreamOutput
+		if len(e.Choices) > 0 {
+			out.Token.Text = e.Choices[0].Text
+			if fr := e.Choices[0].FinishReason; fr != nil && *fr != "" {
+				done = true
+			}
+		}
+		if out.GeneratedText != "" || out.Details != nil {
+			done = true
+		}
+		if !yield(out, nil) {
+			return errStopped
+		}
+	}
+	if done {
+		return nil
+	}
+	return fmt.Errorf("inference: text generation stream ended before the last token: %w", io.ErrUnexpectedEOF)
+}
