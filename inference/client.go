@@ -51,6 +51,7 @@ type Client struct {
 	log         *slog.Logger
 	mappings    mappingCache
 	recommended recommendedCache
+	pollEvery   time.Duration
 }
 
 // NewClient returns a client configured by opts. It returns the first option
@@ -82,6 +83,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		http:      cfg.httpClient,
 		retry:     retryPolicy{max: cfg.maxRetries, base: cfg.retryBase, cap: cfg.retryMax},
 		log:       cfg.logger,
+		pollEvery: cfg.pollEvery,
+	}
+	if c.pollEvery == 0 {
+		c.pollEvery = 500 * time.Millisecond
 	}
 	if cfg.baseURL != "" {
 		c.model = cfg.baseURL

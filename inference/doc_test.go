@@ -20,7 +20,11 @@ func TestDocTableMatchesRegistry(t *testing.T) {
 		documented[m[1]] = m[2]
 	}
 	for _, name := range Providers() {
-		route := providers[name].tasks[TaskConversational].route("{model}")
+		chat, ok := providers[name].tasks[TaskConversational]
+		if !ok {
+			continue
+		}
+		route := chat.route("{model}")
 		if got, ok := documented[name]; !ok {
 			t.Errorf("provider %s is missing from the doc table", name)
 		} else if got != route {

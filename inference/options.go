@@ -38,6 +38,7 @@ type config struct {
 	retryBase  time.Duration
 	retryMax   time.Duration
 	logger     *slog.Logger
+	pollEvery  time.Duration
 }
 
 // WithModel returns an Option that sets the default model: a Hub model id
@@ -224,4 +225,17 @@ func WithLogger(l *slog.Logger) Option {
 
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// WithPollInterval sets how often the client asks an asynchronous provider
+// (fal-ai's queue, replicate, wavespeed, black-forest-labs...) whether a
+// job is done; 500 ms by default. The call's context bounds the wait.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: poll interval %v must be positive", ErrInvalidOption, d)
+		}
+		c.pollEvery = d
+		return nil
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,9 +37,20 @@ var chatRoutes = map[string]string{
 	"zai-org":        "/api/paas/v4/chat/completions",
 }
 
+// chatProviders are the providers that serve chat.
+func chatProviders() []string {
+	var out []string
+	for _, p := range inference.Providers() {
+		if slices.Contains(inference.SupportedTasks(p), inference.TaskConversational) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func TestEveryProviderHasARoute(t *testing.T) {
 	var got []string
-	for _, p := range inference.Providers() {
+	for _, p := range chatProviders() {
 		got = append(got, p)
 		if _, ok := chatRoutes[p]; !ok {
 			t.Errorf("provider %s has no expected route in this test", p)
@@ -53,7 +65,7 @@ func TestEveryProviderHasARoute(t *testing.T) {
 // kinds of key, the exact URL, headers and body sent, and that the answer
 // parses.
 func TestChatRoutingPerProvider(t *testing.T) {
-	for _, p := range inference.Providers() {
+	for _, p := range chatProviders() {
 		for _, key := range []string{"hf_routertoken", "provider-own-key"} {
 			t.Run(p+"/"+key, func(t *testing.T) {
 				if p == "openai" && key == "hf_routertoken" {

@@ -129,9 +129,9 @@ func (t *typeName) UnmarshalJSON(b []byte) error {
 type gen struct {
 	decls   map[string]string // type name -> declaration source
 	structs map[string]bool   // names declared as structs
-	common map[string]*schema
-	task   string
-	local  map[string]*schema
+	common  map[string]*schema
+	task    string
+	local   map[string]*schema
 }
 
 func generate(dir, version string) ([]byte, error) {
