@@ -72,6 +72,49 @@
 //
 // [Providers] and [SupportedTasks] list the registry at run time.
 //
+// # Tasks
+//
+// Besides chat, the client has a method per Hugging Face task
+// ([Client.TextToImage], [Client.AutomaticSpeechRecognition],
+// [Client.FeatureExtraction], ...), each with typed parameters and output
+// (generated from the @huggingface/tasks specs into tasks_gen.go). Binary
+// inputs are a [Media]: [FromBytes], [FromReader], [FromFile] or [FromURL];
+// binary outputs a [Blob]. Asynchronous providers are polled every
+// [WithPollInterval] until the job ends or the context does. Which provider
+// serves which task (a URL model, a deployed endpoint, takes every task in
+// the hf-inference shape):
+//
+// BEGIN SUPPORT TABLE
+//	task                            providers
+//	audio-classification            hf-inference
+//	audio-to-audio                  hf-inference
+//	automatic-speech-recognition    hf-inference
+//	conversational                  baseten, cerebras, cohere, deepinfra, featherless-ai, fireworks-ai, groq, hf-inference, hyperbolic, nebius, novita, nscale, openai, ovhcloud, publicai, sambanova, scaleway, together, zai-org
+//	document-question-answering     hf-inference
+//	feature-extraction              hf-inference
+//	fill-mask                       hf-inference
+//	image-classification            hf-inference
+//	image-segmentation              hf-inference
+//	image-to-image                  hf-inference
+//	image-to-text                   hf-inference
+//	object-detection                hf-inference
+//	question-answering              hf-inference
+//	sentence-similarity             hf-inference
+//	summarization                   hf-inference
+//	table-question-answering        hf-inference
+//	tabular-classification          hf-inference
+//	tabular-regression              hf-inference
+//	text-classification             hf-inference
+//	text-generation                 hf-inference
+//	text-to-image                   hf-inference
+//	text-to-speech                  hf-inference
+//	token-classification            hf-inference
+//	translation                     hf-inference
+//	visual-question-answering       hf-inference
+//	zero-shot-classification        hf-inference
+//	zero-shot-image-classification  hf-inference
+// END SUPPORT TABLE
+//
 // # Errors
 //
 // A non-2xx answer is an [*HTTPError] with the status, the request id and
