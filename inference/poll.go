@@ -2,13 +2,14 @@ package inference
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
 
 // ErrJobFailed matches the failure of an asynchronous provider's job: the
 // provider reported it failed, was cancelled, or ended without a result.
-var ErrJobFailed = fmt.Errorf("inference: job failed")
+var ErrJobFailed = errors.New("inference: job failed")
 
 // jobState is what one poll of an asynchronous job says.
 type jobState int
