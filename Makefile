@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 BIN         := bin
 
-.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz conformance integration clean
+.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz generate generate-check conformance integration clean
 
 all: build test
 
@@ -36,6 +36,17 @@ bench-stream:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseEmbeddings$$' -fuzztime $(FUZZTIME) ./inference/
+
+# Regenerate the task types from the pinned @huggingface/tasks specs (npm),
+# and the support tables from the registry.
+generate:
+	cd inference && $(GO) generate ./...
+	$(GO) test ./inference -run SupportTables -update-support-table
+
+# Fails if the committed generated files differ from a fresh generation.
+generate-check: generate
+	git diff --exit-code -- inference/tasks_gen.go inference/doc.go README.md
 
 # The official MCP conformance suite's client scenarios against
 # examples/conformance-client (installs the suite and Node 22 under .cache/).
