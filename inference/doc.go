@@ -84,19 +84,21 @@
 // serves which task (a URL model, a deployed endpoint, takes every task in
 // the hf-inference shape):
 //
-// BEGIN SUPPORT TABLE
+// BEGIN SUPPORT TABLE.
+//
 //	task                            providers
 //	audio-classification            hf-inference
 //	audio-to-audio                  hf-inference
-//	automatic-speech-recognition    hf-inference
+//	automatic-speech-recognition    deepinfra, fal-ai, hf-inference, replicate
 //	conversational                  baseten, cerebras, cohere, deepinfra, featherless-ai, fireworks-ai, groq, hf-inference, hyperbolic, nebius, novita, nscale, openai, ovhcloud, publicai, sambanova, scaleway, together, zai-org
 //	document-question-answering     hf-inference
-//	feature-extraction              hf-inference
+//	feature-extraction              deepinfra, hf-inference, nebius, scaleway, together
 //	fill-mask                       hf-inference
 //	image-classification            hf-inference
-//	image-segmentation              hf-inference
-//	image-to-image                  hf-inference
+//	image-segmentation              fal-ai, hf-inference
+//	image-to-image                  fal-ai, hf-inference, replicate, together, wavespeed
 //	image-to-text                   hf-inference
+//	image-to-video                  fal-ai, together, wavespeed
 //	object-detection                hf-inference
 //	question-answering              hf-inference
 //	sentence-similarity             hf-inference
@@ -105,15 +107,17 @@
 //	tabular-classification          hf-inference
 //	tabular-regression              hf-inference
 //	text-classification             hf-inference
-//	text-generation                 hf-inference
-//	text-to-image                   hf-inference
-//	text-to-speech                  hf-inference
+//	text-generation                 deepinfra, featherless-ai, hf-inference, hyperbolic, nebius, novita, together
+//	text-to-image                   black-forest-labs, fal-ai, hf-inference, hyperbolic, nebius, nscale, replicate, together, wavespeed, zai-org
+//	text-to-speech                  deepinfra, fal-ai, hf-inference, replicate, together
+//	text-to-video                   fal-ai, novita, replicate, together, wavespeed
 //	token-classification            hf-inference
 //	translation                     hf-inference
 //	visual-question-answering       hf-inference
 //	zero-shot-classification        hf-inference
 //	zero-shot-image-classification  hf-inference
-// END SUPPORT TABLE
+//
+// END SUPPORT TABLE.
 //
 // # Errors
 //

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -90,26 +89,10 @@ func (mc *mappingCache) forget(model string, e *mappingEntry) {
 // fetchMappings asks the Hub which providers serve model, accepting the list
 // form and the older object form of inferenceProviderMapping.
 func (c *Client) fetchMappings(ctx context.Context, model string) ([]providerMapping, error) {
-	segs := strings.Split(model, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	u := c.hubURL + "/api/models/" + strings.Join(segs, "/") + "?expand[]=inferenceProviderMapping"
-	h := http.Header{}
-	h.Set("User-Agent", c.userAgent)
-	if strings.HasPrefix(c.token, "hf_") {
-		h.Set("Authorization", "Bearer "+c.token)
-	}
 	op := "looking up providers of " + model
-	resp, cancel, err := c.send(ctx, &request{method: http.MethodGet, url: u, header: h, op: op})
+	body, err := c.hubModelInfo(ctx, model, op, "inferenceProviderMapping")
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s on the Hub: %w", op, err)
-	}
-	defer cancel()
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, classifyErr(ctx, op, err)
+		return nil, err
 	}
 	var info struct {
 		Mapping json.RawMessage `json:"inferenceProviderMapping"`
@@ -178,4 +161,29 @@ func (c *Client) providerModelID(ctx context.Context, providerName, model string
 	}
 	return "", fmt.Errorf("%w: %s is not served by %s (served by: %s)",
 		ErrModelNotMapped, model, providerName, strings.Join(names, ", "))
+}
+
+// hubModelInfo GETs the Hub's info of model with the given expand[] fields
+// (an hf_ token authenticates it; a provider key is not sent) and returns
+// the body. op names the lookup in errors.
+func (c *Client) hubModelInfo(ctx context.Context, model, op string, expand ...string) ([]byte, error) {
+	segs := strings.Split(model, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	q := make([]string, len(expand))
+	for i, e := range expand {
+		q[i] = "expand[]=" + e
+	}
+	u := c.hubURL + "/api/models/" + strings.Join(segs, "/") + "?" + strings.Join(q, "&")
+	h := http.Header{}
+	h.Set("User-Agent", c.userAgent)
+	if strings.HasPrefix(c.token, "hf_") {
+		h.Set("Authorization", "Bearer "+c.token)
+	}
+	r, err := c.roundTrip(ctx, &request{method: http.MethodGet, url: u, header: h, op: op})
+	if err != nil {
+		return nil, fmt.Errorf("inference: %s on the Hub: %w", op, err)
+	}
+	return r.data, nil
 }

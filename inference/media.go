@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,9 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 	default:
 		return nil, fmt.Errorf("%w: no input given", ErrMedia)
 	}
+	if len(d.data) == 0 {
+		return nil, fmt.Errorf("%w: empty input (a reader serves one call only)", ErrMedia)
+	}
 	if d.contentType == "" {
 		d.contentType = sniff(d.data)
 	}
@@ -146,7 +150,11 @@ func (d *mediaData) fromDataURL(u string) error {
 		d.contentType = meta
 	}
 	if !isB64 {
-		d.data = []byte(payload)
+		text, err := url.PathUnescape(payload)
+		if err != nil {
+			return fmt.Errorf("%w: data URL: %w", ErrMedia, err)
+		}
+		d.data = []byte(text)
 		return nil
 	}
 	b, err := base64.StdEncoding.DecodeString(payload)
@@ -189,13 +197,4 @@ func (d *mediaData) dataURL() string {
 		ct = "application/octet-stream"
 	}
 	return "data:" + ct + ";base64," + d.base64()
-}
-
-// urlOrDataURL returns the original http(s) URL when there is one, else a
-// data URL: what providers that accept either want.
-func (d *mediaData) urlOrDataURL() string {
-	if d.url != "" {
-		return d.url
-	}
-	return d.dataURL()
 }

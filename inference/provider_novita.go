@@ -1,6 +1,76 @@
 package inference
 
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+)
+
+// novita serves chat and text generation at its OpenAI-compatible paths
+// (no /v1), and text-to-video as an asynchronous job whose result is
+// polled at /v3/async/task-result.
 var novita = &provider{
 	baseURL: "https://api.novita.ai",
-	tasks:   map[Task]*taskHelper{TaskConversational: chatAt("/v3/openai/chat/completions")},
+	tasks: map[Task]*taskHelper{
+		TaskConversational: chatAt("/v3/openai/chat/completions"),
+		TaskTextGeneration: compatCompletions("/v3/openai/completions", false),
+		TaskTextToVideo: {
+			route:    func(model string) string { return "/v3/async/" + model },
+			body:     novitaTextToVideoBody,
+			response: novitaVideoResponse,
+		},
+	},
+}
+
+// novitaTextToVideoBody is the prompt and the parameters, the step count
+// named "steps"; the model is in the route.
+func novitaTextToVideoBody(tc *taskCall) (*taskBody, error) {
+	params := compatParams(tc, map[string]string{"num_inference_steps": "steps"})
+	return compatBody(tc, params, map[string]any{"prompt": tc.inputs})
+}
+
+// novitaTaskResult is what the task-result endpoint reports.
+type novitaTaskResult struct {
+	Task *struct {
+		Status string `json:"status"`
+	} `json:"task"`
+	Videos []struct {
+		VideoURL string `json:"video_url"`
+	} `json:"videos"`
+}
+
+// novitaVideoResponse polls the task the creation answer names until it
+// succeeds, then downloads the first video.
+func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
+	var created struct {
+		TaskID string `json:"task_id"`
+	}
+	if err := tc.decodeJSON(r, &created); err != nil {
+		return nil, err
+	}
+	if created.TaskID == "" {
+		return nil, tc.unexpected(r, "no task_id")
+	}
+	resultURL := compatBaseURL(tc) + "/v3/async/task-result?task_id=" + url.QueryEscape(created.TaskID)
+	var result novitaTaskResult
+	r, err := tc.poll(ctx, resultURL, func(pr *rawResponse) (jobState, error) {
+		result = novitaTaskResult{}
+		if err := json.Unmarshal(pr.data, &result); err != nil || result.Task == nil || result.Task.Status == "" {
+			return jobPending, tc.unexpected(pr, "no task.status")
+		}
+		switch result.Task.Status {
+		case "TASK_STATUS_SUCCEED":
+			return jobDone, nil
+		case "TASK_STATUS_FAILED":
+			return jobPending, compatJobFailed("novita task %s failed", created.TaskID)
+		}
+		return jobPending, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(result.Videos) == 0 || result.Videos[0].VideoURL == "" {
+		return nil, tc.unexpected(r, "no videos[0].video_url")
+	}
+	return compatDownload(ctx, tc, r, result.Videos[0].VideoURL)
 }

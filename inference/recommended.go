@@ -19,15 +19,22 @@ type recommendedCache struct {
 // when neither the client nor the call names one.
 func (c *Client) recommendedModel(ctx context.Context, task Task) (string, error) {
 	c.recommended.mu.Lock()
-	defer c.recommended.mu.Unlock()
-	if c.recommended.models == nil {
-		models, err := c.fetchTaskList(ctx)
+	models := c.recommended.models
+	c.recommended.mu.Unlock()
+	if models == nil {
+		// Fetched without the lock, so that a slow Hub does not hold
+		// other callers past their own deadlines; concurrent first calls
+		// may each fetch, which is harmless.
+		fetched, err := c.fetchTaskList(ctx)
 		if err != nil {
 			return "", err
 		}
-		c.recommended.models = models
+		c.recommended.mu.Lock()
+		c.recommended.models = fetched
+		c.recommended.mu.Unlock()
+		models = fetched
 	}
-	m := c.recommended.models[task]
+	m := models[task]
 	if m == "" {
 		return "", fmt.Errorf("%w: %s: no model given and the Hub recommends none for this task; name one with WithModel or the Model call option",
 			ErrInvalidOption, task)

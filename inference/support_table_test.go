@@ -35,10 +35,11 @@ func supportRows() [][2]string {
 // goTable renders the table as indented doc-comment lines.
 func goTable() string {
 	var b strings.Builder
-	b.WriteString("//\ttask                            providers\n")
+	b.WriteString("//\n//\ttask                            providers\n")
 	for _, r := range supportRows() {
 		fmt.Fprintf(&b, "//\t%-31s %s\n", r[0], r[1])
 	}
+	b.WriteString("//\n")
 	return b.String()
 }
 
@@ -58,7 +59,7 @@ func markdownTable() string {
 // registry change to rewrite them.
 func TestSupportTablesMatchRegistry(t *testing.T) {
 	for _, f := range []struct{ path, begin, end, table string }{
-		{"doc.go", "// BEGIN SUPPORT TABLE\n", "// END SUPPORT TABLE\n", goTable()},
+		{"doc.go", "// BEGIN SUPPORT TABLE.\n", "// END SUPPORT TABLE.\n", goTable()},
 		{"../README.md", "<!-- BEGIN SUPPORT TABLE -->\n", "<!-- END SUPPORT TABLE -->\n", markdownTable()},
 	} {
 		src, err := os.ReadFile(f.path)

@@ -191,6 +191,14 @@ func (c *Client) autoProvider(ctx context.Context, model string, task Task) (str
 			return m.Provider, nil
 		}
 	}
+	// hf-inference serves a model under any pipeline it supports (a
+	// sentence-similarity model also embeds), so its mapping's task need
+	// not match.
+	for _, m := range mappings {
+		if m.Provider == "hf-inference" {
+			return m.Provider, nil
+		}
+	}
 	return "", fmt.Errorf("%w: no provider this package can call serves %s for task %q", ErrModelNotMapped, model, task)
 }
 
@@ -324,7 +332,10 @@ func hfInferenceBody(tc *taskCall) (*taskBody, error) {
 		}
 		tc.inputs = tc.media.base64()
 	}
-	body := map[string]any{"inputs": tc.inputs}
+	body := map[string]any{}
+	if tc.inputs != nil {
+		body["inputs"] = tc.inputs
+	}
 	if len(tc.params) > 0 {
 		body["parameters"] = tc.params
 	}

@@ -59,7 +59,7 @@ func (c *Client) start(ctx context.Context, task Task, in taskInput, params any,
 	if in.media != nil {
 		d, err := c.load(ctx, *in.media)
 		if err != nil {
-			return nil, fmt.Errorf("inference: %s: %w", task, err)
+			return nil, fmt.Errorf("%w (task %s)", err, task)
 		}
 		tc.media = d
 	}

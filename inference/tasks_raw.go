@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
 )
 
 // Post sends body to the model the client (or the [Model] call option)
@@ -27,7 +24,7 @@ func (c *Client) Post(ctx context.Context, task Task, body any, opts ...CallOpti
 	case Media:
 		d, err := c.load(ctx, v)
 		if err != nil {
-			return nil, fmt.Errorf("inference: %s: %w", task, err)
+			return nil, fmt.Errorf("%w (task %s)", err, task)
 		}
 		b = &taskBody{data: d.data, contentType: d.contentType}
 	default:
@@ -73,27 +70,16 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 	case c.provider != ProviderAuto && c.provider != "hf-inference":
 		return nil, fmt.Errorf("%w: model status is only known for hf-inference, not provider %s", ErrNotOffered, c.provider)
 	}
-	segs := strings.Split(model, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	u := c.hubURL + "/api/models/" + strings.Join(segs, "/") + "?expand[]=inference&expand[]=library_name"
-	h := http.Header{}
-	h.Set("User-Agent", c.userAgent)
-	if strings.HasPrefix(c.token, "hf_") {
-		h.Set("Authorization", "Bearer "+c.token)
-	}
-	op := "model status of " + model
-	r, err := c.roundTrip(ctx, &request{method: http.MethodGet, url: u, header: h, op: op})
+	body, err := c.hubModelInfo(ctx, model, "model status of "+model, "inference", "library_name")
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: %w", op, err)
+		return nil, err
 	}
 	var info struct {
 		Inference   string `json:"inference"`
 		LibraryName string `json:"library_name"`
 	}
 	tc := &taskCall{task: "model-status", target: target{url: c.hubURL}}
-	if err := tc.decodeJSON(r, &info); err != nil {
+	if err := tc.decodeJSON(&rawResponse{data: body}, &info); err != nil {
 		return nil, err
 	}
 	return &ModelStatus{Loaded: info.Inference == "warm", State: info.Inference, Framework: info.LibraryName}, nil

@@ -56,15 +56,13 @@ func (c *Client) TableQuestionAnswering(ctx context.Context, table map[string][]
 // TabularClassification classifies each row of table (column name ->
 // cells), one label per row.
 func (c *Client) TabularClassification(ctx context.Context, table map[string][]string, opts ...CallOption) ([]string, error) {
-	in := map[string]any{"data": table}
-	return runJSON[[]string](ctx, c, TaskTabularClassification, taskInput{inputs: in}, nil, opts)
+	return runJSON[[]string](ctx, c, TaskTabularClassification, taskInput{}, nil, tableFirst(table, opts))
 }
 
 // TabularRegression predicts a number for each row of table (column name
 // -> cells), one per row.
 func (c *Client) TabularRegression(ctx context.Context, table map[string][]string, opts ...CallOption) ([]float64, error) {
-	in := map[string]any{"data": table}
-	return runJSON[[]float64](ctx, c, TaskTabularRegression, taskInput{inputs: in}, nil, opts)
+	return runJSON[[]float64](ctx, c, TaskTabularRegression, taskInput{}, nil, tableFirst(table, opts))
 }
 
 // ZeroShotClassification scores text against labels the caller chooses
@@ -99,4 +97,10 @@ func (c *Client) ZeroShotClassification(ctx context.Context, text string, p *Zer
 	var out []ZeroShotClassificationOutputElement
 	err = tc.decodeJSON(r, &out)
 	return out, err
+}
+
+// tableFirst sends a tabular task's table as the body's "table" field, as
+// the Python client does, before the caller's own extra fields.
+func tableFirst(table map[string][]string, opts []CallOption) []CallOption {
+	return append([]CallOption{ExtraBody(map[string]any{"table": table})}, opts...)
 }

@@ -139,6 +139,9 @@ func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *Tex
 // completions chunk from the providers that speak that API.
 type textGenerationEvent struct {
 	TextGenerationStreamOutput
+	// Final is TGI's generated_text, present (possibly empty) only on the
+	// last event.
+	Final   *string `json:"generated_text"`
 	Choices []struct {
 		Text         string  `json:"text"`
 		FinishReason *string `json:"finish_reason"`
@@ -174,7 +177,11 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 				done = true
 			}
 		}
-		if out.GeneratedText != "" || out.Details != nil {
+		if e.Final != nil {
+			out.GeneratedText = *e.Final
+			done = true
+		}
+		if out.Details != nil {
 			done = true
 		}
 		if !yield(out, nil) {
