@@ -19,6 +19,10 @@ type providerMapping struct {
 	Task       string `json:"task"`
 	Status     string `json:"status"`
 	HFModelID  string `json:"hfModelId"`
+	// Adapter ("lora") and AdapterWeightsPath (a file of the Hub repo)
+	// describe a LoRA served on top of a base model.
+	Adapter            string `json:"adapter"`
+	AdapterWeightsPath string `json:"adapterWeightsPath"`
 }
 
 // mappingCache memoises the Hub's provider mappings per model for the life of
@@ -135,16 +139,23 @@ func parseMappings(model string, raw json.RawMessage) ([]providerMapping, error)
 // providerModelID returns the provider's id for model and task, or an error
 // naming what is missing.
 func (c *Client) providerModelID(ctx context.Context, providerName, model string, task Task) (string, error) {
+	m, err := c.providerMapping(ctx, providerName, model, task)
+	return m.ProviderID, err
+}
+
+// providerMapping returns the model's mapping to the provider for task, or
+// an error naming what is missing.
+func (c *Client) providerMapping(ctx context.Context, providerName, model string, task Task) (providerMapping, error) {
 	mappings, err := c.providerMappings(ctx, model)
 	if err != nil {
-		return "", err
+		return providerMapping{}, err
 	}
 	for _, m := range mappings {
 		if m.Provider != providerName {
 			continue
 		}
 		if m.Task != string(task) {
-			return "", fmt.Errorf("%w: model %s is served by %s for task %q, not %q",
+			return providerMapping{}, fmt.Errorf("%w: model %s is served by %s for task %q, not %q",
 				ErrTaskNotSupported, model, providerName, m.Task, task)
 		}
 		switch m.Status {
@@ -153,13 +164,16 @@ func (c *Client) providerModelID(ctx context.Context, providerName, model string
 		case "error":
 			c.log.Warn("the Hub's last health check of this model on this provider failed", "model", model, "provider", providerName)
 		}
-		return m.ProviderID, nil
+		if m.HFModelID == "" {
+			m.HFModelID = model
+		}
+		return m, nil
 	}
 	names := make([]string, 0, len(mappings))
 	for _, m := range mappings {
 		names = append(names, m.Provider)
 	}
-	return "", fmt.Errorf("%w: %s is not served by %s (served by: %s)",
+	return providerMapping{}, fmt.Errorf("%w: %s is not served by %s (served by: %s)",
 		ErrModelNotMapped, model, providerName, strings.Join(names, ", "))
 }
 

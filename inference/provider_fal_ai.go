@@ -20,11 +20,11 @@ var falAI = &provider{
 	baseURL: "https://fal.run",
 	tasks: map[Task]*taskHelper{
 		TaskAutomaticSpeechRecognition: falSync(falSpeechRecognitionBody, falSpeechRecognitionResult),
-		TaskTextToImage:                falSync(falTextToImageBody, falFileResult("images")),
+		TaskTextToImage:                falSync(falLoRA(falTextToImageBody), falFileResult("images")),
 		TaskTextToSpeech:               falSync(falTextToSpeechBody, falFileResult("audio")),
-		TaskTextToVideo:                falQueue(falTextToVideoBody, falFileResult("video")),
-		TaskImageToVideo:               falQueue(falImageToVideoBody, falFileResult("video")),
-		TaskImageToImage:               falQueue(falImageToImageBody, falFileResult("images")),
+		TaskTextToVideo:                falQueue(falLoRA(falTextToVideoBody), falFileResult("video")),
+		TaskImageToVideo:               falQueue(falLoRA(falImageToVideoBody), falFileResult("video")),
+		TaskImageToImage:               falQueue(falLoRA(falImageToImageBody), falFileResult("images")),
 		TaskImageSegmentation:          falQueue(falSegmentationBody, falSegmentationResult),
 	},
 }
@@ -132,6 +132,25 @@ func falSpeechRecognitionBody(tc *taskCall) (map[string]any, error) {
 		return nil, err
 	}
 	return asyncFields(tc, map[string]any{"audio_url": falAudioURL(tc.media)}), nil
+}
+
+// falLoRA adds the mapping's LoRA weights to a body, as fal's LoRA
+// endpoints take them; the SDXL-based "fal-ai/lora" endpoint also needs
+// its base model named.
+func falLoRA(fields falFields) falFields {
+	return func(tc *taskCall) (map[string]any, error) {
+		m, err := fields(tc)
+		if err != nil {
+			return nil, err
+		}
+		if u := tc.loraURL(); u != "" {
+			m["loras"] = []map[string]any{{"path": u, "scale": 1}}
+			if tc.target.model == "fal-ai/lora" && tc.task == TaskTextToImage {
+				m["model_name"] = "stabilityai/stable-diffusion-xl-base-1.0"
+			}
+		}
+		return m, nil
+	}
 }
 
 // falTextToImageBody is {"prompt": ..., ...parameters}, with width and

@@ -21,7 +21,7 @@ var replicate = &provider{
 	tasks: map[Task]*taskHelper{
 		TaskAutomaticSpeechRecognition: replicateTask(replicateAudioInput, replicateSpeechRecognitionResult),
 		TaskImageToImage:               replicateTask(replicateImageInput, replicateFileResult),
-		TaskTextToImage:                replicateTask(replicatePromptInput, replicateFileResult),
+		TaskTextToImage:                replicateTask(replicateLoRAInput, replicateFileResult),
 		TaskTextToSpeech:               replicateTask(replicateTextInput, replicateFileResult),
 		TaskTextToVideo:                replicateTask(replicatePromptInput, replicateFileResult),
 	},
@@ -82,6 +82,16 @@ func replicateRoute(model string) string {
 // replicatePromptInput is {"prompt": ..., ...parameters}.
 func replicatePromptInput(tc *taskCall) (map[string]any, error) {
 	return asyncFields(tc, map[string]any{"prompt": tc.inputs}), nil
+}
+
+// replicateLoRAInput is replicatePromptInput plus, for a LoRA, the Hub
+// repo holding the weights as lora_weights.
+func replicateLoRAInput(tc *taskCall) (map[string]any, error) {
+	m, err := replicatePromptInput(tc)
+	if err == nil && tc.target.loraPath != "" {
+		m["lora_weights"] = tc.c.hubURL + "/" + tc.target.hubModel
+	}
+	return m, err
 }
 
 // replicateTextInput is {"text": ..., ...parameters}: speech models read

@@ -13,6 +13,10 @@ type target struct {
 	url      string
 	model    string      // the model id in the body
 	helper   *taskHelper // nil for the auto router and URL endpoints
+	// hubModel and loraPath are set when the mapping serves a LoRA: the
+	// Hub repo and the weights file in it.
+	hubModel string
+	loraPath string
 }
 
 // resolveChat decides the URL and body model of a chat call. callModel is

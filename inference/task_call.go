@@ -160,11 +160,14 @@ func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (
 	hfToken := strings.HasPrefix(c.token, "hf_")
 	t := target{provider: name, helper: h, model: model}
 	if name != "hf-inference" {
-		id, err := c.providerModelID(ctx, name, model, task)
+		m, err := c.providerMapping(ctx, name, model, task)
 		if err != nil {
 			return target{}, false, err
 		}
-		t.model = id
+		t.model = m.ProviderID
+		if m.AdapterWeightsPath != "" {
+			t.hubModel, t.loraPath = m.HFModelID, m.AdapterWeightsPath
+		}
 	}
 	direct := !hfToken && !p.routerOnly
 	base := c.routerURL + "/" + name
@@ -368,4 +371,13 @@ func firstByte(b []byte) byte {
 		}
 	}
 	return 0
+}
+
+// loraURL returns the download URL of the LoRA weights the mapping names
+// ({hub}/{repo}/resolve/main/{file}), or "" when the model is no LoRA.
+func (tc *taskCall) loraURL() string {
+	if tc.target.loraPath == "" {
+		return ""
+	}
+	return tc.c.hubURL + "/" + tc.target.hubModel + "/resolve/main/" + tc.target.loraPath
 }

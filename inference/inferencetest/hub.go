@@ -36,6 +36,9 @@ type Mapping struct {
 	Task string
 	// Status is "live" or "staging"; empty means "live".
 	Status string
+	// AdapterWeightsPath, when set, makes the mapping a LoRA: the file of
+	// the model's repo holding the weights (sent with adapter "lora").
+	AdapterWeightsPath string
 }
 
 // Hub is a fake Hugging Face Hub that serves model info with inference
@@ -157,10 +160,14 @@ func mappingJSON(m Model) any {
 	}
 	list := make([]map[string]string, 0, len(m.Mappings))
 	for _, mp := range m.Mappings {
-		list = append(list, map[string]string{
+		entry := map[string]string{
 			"provider": mp.Provider, "providerId": mp.ProviderID, "status": status(mp),
 			"task": mp.Task, "hfModelId": m.ID,
-		})
+		}
+		if mp.AdapterWeightsPath != "" {
+			entry["adapter"], entry["adapterWeightsPath"] = "lora", mp.AdapterWeightsPath
+		}
+		list = append(list, entry)
 	}
 	return list
 }
