@@ -52,5 +52,5 @@ func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) b
 	if finished {
 		return nil
 	}
-	return fmt.Errorf("inference: stream ended before [DONE] or a finish reason: %w", io.ErrUnexpectedEOF)
+	return fmt.Errorf("stream ended before [DONE] or a finish reason: %w", io.ErrUnexpectedEOF)
 }

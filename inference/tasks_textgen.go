@@ -168,7 +168,7 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 		}
 		var e textGenerationEvent
 		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
-			return fmt.Errorf("inference: text generation stream: bad event %.100q: %w", ev.Data, err)
+			return fmt.Errorf("bad event %.100q: %w", ev.Data, err)
 		}
 		out := e.TextGenerationStreamOutput
 		if len(e.Choices) > 0 {
@@ -191,5 +191,5 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 	if done {
 		return nil
 	}
-	return fmt.Errorf("inference: text generation stream ended before the last token: %w", io.ErrUnexpectedEOF)
+	return fmt.Errorf("stream ended before the last token: %w", io.ErrUnexpectedEOF)
 }
