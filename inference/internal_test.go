@@ -274,11 +274,11 @@ func TestMappingCacheConcurrentLookups(t *testing.T) {
 	ids := make([]string, 8)
 	for i := range ids {
 		wg.Go(func() {
-			id, err := c.providerModelID(t.Context(), "groq", "org/m", TaskConversational)
+			m, err := c.providerMapping(t.Context(), "groq", "org/m", TaskConversational)
 			if err != nil {
 				t.Error(err)
 			}
-			ids[i] = id
+			ids[i] = m.ProviderID
 		})
 	}
 	time.Sleep(20 * time.Millisecond) // let the lookups queue up behind the first
@@ -315,14 +315,14 @@ func TestMappingWaiterOutlivesCancelledOwner(t *testing.T) {
 	ownerCtx, cancelOwner := context.WithCancel(t.Context())
 	ownerDone := make(chan error, 1)
 	go func() {
-		_, err := c.providerModelID(ownerCtx, "groq", "org/m", TaskConversational)
+		_, err := c.providerMapping(ownerCtx, "groq", "org/m", TaskConversational)
 		ownerDone <- err
 	}()
 	<-started
 	waiterDone := make(chan string, 1)
 	go func() {
-		id, _ := c.providerModelID(t.Context(), "groq", "org/m", TaskConversational)
-		waiterDone <- id
+		m, _ := c.providerMapping(t.Context(), "groq", "org/m", TaskConversational)
+		waiterDone <- m.ProviderID
 	}()
 	time.Sleep(20 * time.Millisecond) // the waiter queues behind the owner
 	cancelOwner()

@@ -136,13 +136,6 @@ func parseMappings(model string, raw json.RawMessage) ([]providerMapping, error)
 	return list, nil
 }
 
-// providerModelID returns the provider's id for model and task, or an error
-// naming what is missing.
-func (c *Client) providerModelID(ctx context.Context, providerName, model string, task Task) (string, error) {
-	m, err := c.providerMapping(ctx, providerName, model, task)
-	return m.ProviderID, err
-}
-
 // providerMapping returns the model's mapping to the provider for task, or
 // an error naming what is missing.
 func (c *Client) providerMapping(ctx context.Context, providerName, model string, task Task) (providerMapping, error) {

@@ -190,11 +190,25 @@ func sniff(b []byte) string {
 // base64 returns the input in standard base64.
 func (d *mediaData) base64() string { return base64.StdEncoding.EncodeToString(d.data) }
 
-// dataURL returns the input as a base64 data URL.
-func (d *mediaData) dataURL() string {
+// urlOrDataURL is the input as providers that take URLs want it: its
+// http(s) URL, else a base64 data URL typed with its content type, or with
+// defaultType when that is unknown.
+func (d *mediaData) urlOrDataURL(defaultType string) string {
+	if d.url != "" {
+		return d.url
+	}
 	ct := d.contentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	if ct == "" || ct == "application/octet-stream" {
+		ct = defaultType
 	}
 	return "data:" + ct + ";base64," + d.base64()
+}
+
+// decodeBase64Media decodes base64 media as providers return it, bare or
+// wrapped in a data URL.
+func decodeBase64Media(s string) ([]byte, error) {
+	if i := strings.Index(s, ";base64,"); strings.HasPrefix(s, "data:") && i >= 0 {
+		s = s[i+len(";base64,"):]
+	}
+	return base64.StdEncoding.DecodeString(s)
 }

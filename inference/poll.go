@@ -4,8 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
+
+// This file holds what the asynchronous providers share: polling a job,
+// rebuilding the job URL a provider returns, reporting a failed job, and
+// fetching a result.
 
 // ErrJobFailed matches the failure of an asynchronous provider's job: the
 // provider reported it failed, was cancelled, or ended without a result.
@@ -19,11 +25,19 @@ const (
 	jobDone                    // finished: the poll's answer is the result
 )
 
-// poll GETs url every poll interval until check reports the job done, and
-// returns that answer. check returns an error wrapping [ErrJobFailed] for
-// a failed job; the context's end stops the wait with an error naming the
-// task and the job URL.
+// poll GETs url with the call's credentials every poll interval until
+// check reports the job done, and returns that answer. check returns an
+// error wrapping [ErrJobFailed] for a failed job; the context's end stops
+// the wait with an error naming the task and the job URL.
 func (tc *taskCall) poll(ctx context.Context, url string, check func(*rawResponse) (jobState, error)) (*rawResponse, error) {
+	return tc.pollWith(ctx, url, tc.get, check)
+}
+
+// pollWith is poll with the GET of each poll given: tc.get, or
+// tc.fetchPublic for a job URL on a host that must not see the
+// credentials.
+func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.Context, string) (*rawResponse, error),
+	check func(*rawResponse) (jobState, error)) (*rawResponse, error) {
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for first := true; ; first = false {
@@ -35,7 +49,7 @@ func (tc *taskCall) poll(ctx context.Context, url string, check func(*rawRespons
 			return nil, fmt.Errorf("inference: %s: waiting for job %s: %w", tc.describe(), redactURL(url), classifyErr(ctx, "polling "+redactURL(url), ctx.Err()))
 		case <-t.C:
 		}
-		r, err := tc.get(ctx, url)
+		r, err := get(ctx, url)
 		if err != nil {
 			return nil, err
 		}
@@ -49,13 +63,73 @@ func (tc *taskCall) poll(ctx context.Context, url string, check func(*rawRespons
 	}
 }
 
-// download fetches a result URL the provider returned. It goes without
-// the client's credentials, which are not the result host's business.
+// fetchPublic GETs url without the client's credentials, which are not
+// the business of a host a provider named.
+func (tc *taskCall) fetchPublic(ctx context.Context, url string) (*rawResponse, error) {
+	req := &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}}, op: tc.describe() + ": fetching " + redactURL(url)}
+	return tc.c.roundTrip(ctx, req)
+}
+
+// download fetches a result URL the provider returned, without
+// credentials.
 func (tc *taskCall) download(ctx context.Context, url string) (*rawResponse, error) {
-	req := &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}}, op: tc.describe() + ": downloading the result"}
-	r, err := tc.c.roundTrip(ctx, req)
+	r, err := tc.fetchPublic(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("inference: %s: downloading %s: %w", tc.describe(), redactURL(url), err)
 	}
 	return r, nil
+}
+
+// fetchResult returns the content of a result link a provider returned:
+// decoded in place for a data URL, downloaded (without credentials) for an
+// http(s) one; anything else is an unexpected answer.
+func (tc *taskCall) fetchResult(ctx context.Context, link string) (*rawResponse, error) {
+	if strings.HasPrefix(link, "data:") {
+		var d mediaData
+		if err := d.fromDataURL(link); err != nil {
+			return nil, &ResponseError{Task: tc.task, Provider: tc.target.name(), Body: truncate([]byte(link), 200), Err: err}
+		}
+		if d.contentType == "" {
+			d.contentType = sniff(d.data)
+		}
+		return &rawResponse{data: d.data, contentType: d.contentType}, nil
+	}
+	if !isURL(link) {
+		return nil, tc.unexpected(&rawResponse{data: []byte(link)}, "result is not an http(s) or data URL")
+	}
+	return tc.download(ctx, link)
+}
+
+// jobURL rebuilds a job URL a provider returned on the base the call was
+// sent to: the provider's prefix on the router for a routed call, the
+// scheme and host of the call's URL for a direct one. Only the path of the
+// returned URL is kept, so that credentials never go to another host.
+func (tc *taskCall) jobURL(returned string) (string, error) {
+	u, err := url.Parse(returned)
+	if err != nil || u.Path == "" {
+		return "", fmt.Errorf("job URL %q has no path", returned)
+	}
+	base := tc.target.base
+	if tc.target.direct {
+		t, err := url.Parse(tc.target.url)
+		if err != nil {
+			return "", fmt.Errorf("call URL: %w", err)
+		}
+		base = t.Scheme + "://" + t.Host
+	}
+	return strings.TrimRight(base, "/") + u.EscapedPath(), nil
+}
+
+// jobFailed is the error of a job the provider reports failed.
+func jobFailed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrJobFailed, fmt.Sprintf(format, args...))
+}
+
+// jobStatusFailed is jobFailed naming the job's status and the provider's
+// message.
+func jobStatusFailed(status, message string) error {
+	if message == "" {
+		message = "no reason given"
+	}
+	return jobFailed("status %s: %s", status, message)
 }

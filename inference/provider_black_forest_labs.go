@@ -25,17 +25,10 @@ var blackForestLabs = &provider{
 
 // bflHeaders replaces the bearer token by X-Key with the provider's key.
 func bflHeaders(tc *taskCall, h http.Header) {
-	if tc.direct {
+	if tc.target.direct {
 		h.Del("Authorization")
 		h.Set("X-Key", tc.c.token)
 	}
-}
-
-// bflNoCredentials strips every credential from the polls of a routed call.
-func bflNoCredentials(_ *taskCall, h http.Header) {
-	h.Del("Authorization")
-	h.Del("X-Key")
-	h.Del("X-HF-Bill-To")
 }
 
 // bflTextToImageBody is the prompt and the parameters, the step count
@@ -59,7 +52,7 @@ func (b *bflResult) state() (jobState, error) {
 	case "Ready":
 		return jobDone, nil
 	case "Error", "Failed", "Content Moderated", "Request Moderated", "Task not found":
-		return jobPending, compatJobFailed("black-forest-labs job ended with status %q", b.Status)
+		return jobPending, jobFailed("black-forest-labs job ended with status %q", b.Status)
 	}
 	return jobPending, nil
 }
@@ -76,15 +69,14 @@ func bflResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawRespons
 	if !isURL(created.PollingURL) {
 		return nil, tc.unexpected(r, "no http(s) polling_url")
 	}
-	poller := tc
-	if !tc.direct {
-		pc, h := *tc, *tc.target.helper
-		h.callHeaders = bflNoCredentials
-		pc.target.helper = &h
-		poller = &pc
+	// Black Forest Labs' own key is needed on its polling host; a routed
+	// call's Hugging Face token is not that host's business.
+	get := tc.get
+	if !tc.target.direct {
+		get = tc.fetchPublic
 	}
 	var result bflResult
-	r, err := poller.poll(ctx, created.PollingURL, func(pr *rawResponse) (jobState, error) {
+	r, err := tc.pollWith(ctx, created.PollingURL, get, func(pr *rawResponse) (jobState, error) {
 		result = bflResult{}
 		if err := json.Unmarshal(pr.data, &result); err != nil {
 			return jobPending, tc.unexpected(pr, "bad job status: "+err.Error())
@@ -97,5 +89,5 @@ func bflResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawRespons
 	if result.Result == nil || result.Result.Sample == "" {
 		return nil, tc.unexpected(r, "ready job has no result.sample")
 	}
-	return compatDownload(ctx, tc, r, result.Result.Sample)
+	return tc.fetchResult(ctx, result.Result.Sample)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"mime/multipart"
@@ -44,8 +43,8 @@ var deepinfraAudioExt = map[string]string{
 // then the parameters and ExtraBody fields in name order (strings as they
 // are, other values in JSON), then the model.
 func deepinfraTranscriptionBody(tc *taskCall) (*taskBody, error) {
-	if tc.media == nil {
-		return nil, errors.New("no input sound")
+	if err := needMedia(tc); err != nil {
+		return nil, err
 	}
 	fields := compatParams(tc, nil)
 	maps.Copy(fields, tc.extra)

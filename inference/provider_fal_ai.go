@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,7 +33,7 @@ const falQueueBaseURL = "https://queue.fal.run"
 
 // falFields builds the JSON fields of a fal request, without the
 // ExtraBody fields.
-type falFields func(tc *taskCall) (map[string]any, error)
+type falFields = func(tc *taskCall) (map[string]any, error)
 
 // falResult turns fal's final JSON answer into the task's common shape.
 type falResult func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error)
@@ -43,7 +42,7 @@ type falResult func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResp
 func falSync(fields falFields, result falResult) *taskHelper {
 	return &taskHelper{
 		route:       falRoute,
-		body:        falBody(fields),
+		body:        fieldsBody(fields),
 		callHeaders: falAuth,
 		response:    result,
 	}
@@ -53,20 +52,12 @@ func falSync(fields falFields, result falResult) *taskHelper {
 // answers with a request id, whose status is polled before the result is
 // fetched and interpreted by result.
 func falQueue(fields falFields, result falResult) *taskHelper {
-	build := falBody(fields)
 	return &taskHelper{
 		route:         falRoute,
 		directBaseURL: falQueueBaseURL,
-		body: func(tc *taskCall) (*taskBody, error) {
-			// Through the router the queue is selected by a query
-			// parameter; the route hook cannot tell a routed call from a
-			// direct one, so the URL is completed here, before the POST.
-			if !tc.direct && !strings.Contains(tc.target.url, "?") {
-				tc.target.url += "?_subdomain=queue"
-			}
-			return build(tc)
-		},
-		callHeaders: falAuth,
+		routedQuery:   "_subdomain=queue",
+		body:          fieldsBody(fields),
+		callHeaders:   falAuth,
 		response: func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
 			out, err := falAwait(ctx, tc, r)
 			if err != nil {
@@ -80,22 +71,10 @@ func falQueue(fields falFields, result falResult) *taskHelper {
 // falRoute is fal's path: the provider model id itself.
 func falRoute(model string) string { return "/" + model }
 
-// falBody encodes fields, then the call's ExtraBody fields, as JSON.
-func falBody(fields falFields) func(tc *taskCall) (*taskBody, error) {
-	return func(tc *taskCall) (*taskBody, error) {
-		m, err := fields(tc)
-		if err != nil {
-			return nil, err
-		}
-		maps.Copy(m, tc.extra)
-		return jsonBody(m)
-	}
-}
-
 // falAuth replaces the bearer token with fal's "Key" form when the call
 // uses fal's own key; routed calls keep the Hugging Face bearer token.
 func falAuth(tc *taskCall, h http.Header) {
-	if tc.direct {
+	if tc.target.direct {
 		h.Set("Authorization", "Key "+tc.c.token)
 	}
 }
@@ -128,10 +107,10 @@ func falAudioURL(d *mediaData) string {
 
 // falSpeechRecognitionBody is {"audio_url": URL, ...parameters}.
 func falSpeechRecognitionBody(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	return asyncFields(tc, map[string]any{"audio_url": falAudioURL(tc.media)}), nil
+	return withParams(tc, map[string]any{"audio_url": falAudioURL(tc.media)}), nil
 }
 
 // falLoRA adds the mapping's LoRA weights to a body, as fal's LoRA
@@ -156,7 +135,7 @@ func falLoRA(fields falFields) falFields {
 // falTextToImageBody is {"prompt": ..., ...parameters}, with width and
 // height given together moved into fal's image_size object.
 func falTextToImageBody(tc *taskCall) (map[string]any, error) {
-	m := asyncFields(tc, map[string]any{"prompt": tc.inputs})
+	m := withParams(tc, map[string]any{"prompt": tc.inputs})
 	w, okW := m["width"]
 	h, okH := m["height"]
 	if okW && okH {
@@ -169,22 +148,22 @@ func falTextToImageBody(tc *taskCall) (map[string]any, error) {
 
 // falTextToSpeechBody is {"text": ..., ...parameters}.
 func falTextToSpeechBody(tc *taskCall) (map[string]any, error) {
-	return asyncFields(tc, map[string]any{"text": tc.inputs}), nil
+	return withParams(tc, map[string]any{"text": tc.inputs}), nil
 }
 
 // falTextToVideoBody is {"prompt": ..., ...parameters}.
 func falTextToVideoBody(tc *taskCall) (map[string]any, error) {
-	return asyncFields(tc, map[string]any{"prompt": tc.inputs}), nil
+	return withParams(tc, map[string]any{"prompt": tc.inputs}), nil
 }
 
 // falImageToImageBody sends the image both as image_url and as
 // image_urls (endpoints differ), with target_size renamed image_size.
 func falImageToImageBody(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	img := asyncMediaURL(tc.media, "image/jpeg")
-	m := asyncFields(tc, map[string]any{"image_url": img, "image_urls": []string{img}})
+	img := tc.media.urlOrDataURL("image/jpeg")
+	m := withParams(tc, map[string]any{"image_url": img, "image_urls": []string{img}})
 	if size, ok := m["target_size"]; ok {
 		m["image_size"] = size
 		delete(m, "target_size")
@@ -194,19 +173,19 @@ func falImageToImageBody(tc *taskCall) (map[string]any, error) {
 
 // falImageToVideoBody is {"image_url": URL, ...parameters}.
 func falImageToVideoBody(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	return asyncFields(tc, map[string]any{"image_url": asyncMediaURL(tc.media, "image/jpeg")}), nil
+	return withParams(tc, map[string]any{"image_url": tc.media.urlOrDataURL("image/jpeg")}), nil
 }
 
 // falSegmentationBody is {"image_url": URL, ...parameters, "sync_mode":
 // true}, so that the mask comes back inline when fal can.
 func falSegmentationBody(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	m := asyncFields(tc, map[string]any{"image_url": asyncMediaURL(tc.media, "image/png")})
+	m := withParams(tc, map[string]any{"image_url": tc.media.urlOrDataURL("image/png")})
 	m["sync_mode"] = true
 	return m, nil
 }
@@ -230,7 +209,7 @@ func falAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, 
 	if q.RequestID == "" || q.ResponseURL == "" {
 		return nil, tc.unexpected(r, "no request_id or response_url in fal's queue answer")
 	}
-	resultURL, err := asyncJobURL(tc, q.ResponseURL)
+	resultURL, err := tc.jobURL(q.ResponseURL)
 	if err != nil {
 		return nil, tc.unexpected(r, err.Error())
 	}
@@ -267,11 +246,11 @@ func falCheck(tc *taskCall) func(*rawResponse) (jobState, error) {
 		switch s.Status {
 		case "COMPLETED":
 			if msg != "" {
-				return jobPending, asyncJobFailed(s.Status, msg)
+				return jobPending, jobStatusFailed(s.Status, msg)
 			}
 			return jobDone, nil
 		case "FAILED", "ERROR", "CANCELLED", "CANCELED":
-			return jobPending, asyncJobFailed(s.Status, msg)
+			return jobPending, jobStatusFailed(s.Status, msg)
 		}
 		return jobPending, nil
 	}
@@ -289,7 +268,7 @@ func falFileResult(field string) falResult {
 		if link == "" {
 			return nil, tc.unexpected(r, fmt.Sprintf("no %s URL in fal's result", field))
 		}
-		return asyncFetchOutput(ctx, tc, link)
+		return tc.fetchResult(ctx, link)
 	}
 }
 
@@ -324,12 +303,12 @@ func falSegmentationResult(ctx context.Context, tc *taskCall, r *rawResponse) (*
 	if link == "" {
 		return nil, tc.unexpected(r, "no image URL in fal's segmentation result")
 	}
-	mask, err := asyncFetchOutput(ctx, tc, link)
+	mask, err := tc.fetchResult(ctx, link)
 	if err != nil {
 		return nil, err
 	}
 	seg := []ImageSegmentationOutputElement{{Label: "mask", Mask: base64.StdEncoding.EncodeToString(mask.data), Score: Ptr(1.0)}}
-	return asyncJSONResult(seg)
+	return jsonResult(seg)
 }
 
 // falSpeechRecognitionResult reads the transcript from "text" (whisper) or
@@ -355,5 +334,5 @@ func falSpeechRecognitionResult(_ context.Context, tc *taskCall, r *rawResponse)
 	if len(out.Chunks) > 0 && json.Unmarshal(out.Chunks, &chunks) == nil {
 		res.Chunks = chunks
 	}
-	return asyncJSONResult(res)
+	return jsonResult(res)
 }

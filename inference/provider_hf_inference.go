@@ -55,12 +55,5 @@ func pipelineRoute(task Task) func(string) string {
 // hfFeatureExtractionBody puts the parameters beside "inputs", where the
 // feature-extraction spec has them.
 func hfFeatureExtractionBody(tc *taskCall) (*taskBody, error) {
-	body := map[string]any{"inputs": tc.inputs}
-	for k, v := range tc.params {
-		body[k] = v
-	}
-	for k, v := range tc.extra {
-		body[k] = v
-	}
-	return jsonBody(body)
+	return compatBody(tc, tc.params, map[string]any{"inputs": tc.inputs})
 }

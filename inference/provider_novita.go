@@ -51,7 +51,7 @@ func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*ra
 	if created.TaskID == "" {
 		return nil, tc.unexpected(r, "no task_id")
 	}
-	resultURL := compatBaseURL(tc) + "/v3/async/task-result?task_id=" + url.QueryEscape(created.TaskID)
+	resultURL := tc.target.base + "/v3/async/task-result?task_id=" + url.QueryEscape(created.TaskID)
 	var result novitaTaskResult
 	r, err := tc.poll(ctx, resultURL, func(pr *rawResponse) (jobState, error) {
 		result = novitaTaskResult{}
@@ -62,7 +62,7 @@ func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*ra
 		case "TASK_STATUS_SUCCEED":
 			return jobDone, nil
 		case "TASK_STATUS_FAILED":
-			return jobPending, compatJobFailed("novita task %s failed", created.TaskID)
+			return jobPending, jobFailed("novita task %s failed", created.TaskID)
 		}
 		return jobPending, nil
 	})
@@ -72,5 +72,5 @@ func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*ra
 	if len(result.Videos) == 0 || result.Videos[0].VideoURL == "" {
 		return nil, tc.unexpected(r, "no videos[0].video_url")
 	}
-	return compatDownload(ctx, tc, r, result.Videos[0].VideoURL)
+	return tc.fetchResult(ctx, result.Videos[0].VideoURL)
 }

@@ -2,7 +2,6 @@ package inference
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -114,11 +113,7 @@ func compatCompletionsResponse(_ context.Context, tc *taskCall, r *rawResponse) 
 	if seed, err := strconv.Atoi(c.Seed.String()); err == nil {
 		details.Seed = &seed
 	}
-	b, err := json.Marshal(TextGenerationOutput{GeneratedText: *text, Details: details})
-	if err != nil {
-		return nil, fmt.Errorf("inference: %s: %w", tc.describe(), err)
-	}
-	return &rawResponse{data: b, contentType: "application/json"}, nil
+	return jsonResult(TextGenerationOutput{GeneratedText: *text, Details: details})
 }
 
 // compatEmbeddings is the feature-extraction helper of a provider serving
@@ -181,7 +176,7 @@ func compatImagesResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*r
 	case d.B64JSON != "":
 		return compatDecodeMedia(tc, r, d.B64JSON)
 	case d.URL != "":
-		return compatDownload(ctx, tc, r, d.URL)
+		return tc.fetchResult(ctx, d.URL)
 	}
 	return nil, tc.unexpected(r, "the first image has neither b64_json nor url")
 }
@@ -189,10 +184,7 @@ func compatImagesResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*r
 // compatDecodeMedia decodes a base64 result (optionally a data URL) found
 // in the answer r, sniffing its content type.
 func compatDecodeMedia(tc *taskCall, r *rawResponse, s string) (*rawResponse, error) {
-	if i := strings.Index(s, ";base64,"); strings.HasPrefix(s, "data:") && i >= 0 {
-		s = s[i+len(";base64,"):]
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := decodeBase64Media(s)
 	if err != nil {
 		return nil, &ResponseError{Task: tc.task, Provider: tc.target.name(), Body: truncate(r.data, 200), Err: fmt.Errorf("result is not base64: %w", err)}
 	}
@@ -200,41 +192,4 @@ func compatDecodeMedia(tc *taskCall, r *rawResponse, s string) (*rawResponse, er
 		return nil, tc.unexpected(r, "empty result")
 	}
 	return &rawResponse{data: b, contentType: sniff(b)}, nil
-}
-
-// compatDownload fetches a result URL found in the answer r; anything but
-// an http(s) URL is an unexpected answer.
-func compatDownload(ctx context.Context, tc *taskCall, r *rawResponse, u string) (*rawResponse, error) {
-	if !isURL(u) {
-		return nil, tc.unexpected(r, "result URL is not http(s)")
-	}
-	return tc.download(ctx, u)
-}
-
-// compatDataURL is the media input as the providers that take a URL want
-// it: its http(s) URL, or a data URL typed defaultType when its type is
-// unknown.
-func compatDataURL(d *mediaData, defaultType string) string {
-	if d.url != "" {
-		return d.url
-	}
-	if d.contentType == "" || d.contentType == "application/octet-stream" {
-		c := *d
-		c.contentType = defaultType
-		return c.dataURL()
-	}
-	return d.dataURL()
-}
-
-// compatBaseURL is the base the call's URL was built on (the router's
-// provider prefix or the provider's own API), for providers whose job
-// status lives at another path of the same API.
-func compatBaseURL(tc *taskCall) string {
-	route := "/" + strings.TrimLeft(tc.target.helper.route(tc.target.model), "/")
-	return strings.TrimSuffix(tc.target.url, route)
-}
-
-// compatJobFailed is the error of a job the provider reports failed.
-func compatJobFailed(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrJobFailed, fmt.Sprintf(format, args...))
 }

@@ -81,7 +81,7 @@ func replicateRoute(model string) string {
 
 // replicatePromptInput is {"prompt": ..., ...parameters}.
 func replicatePromptInput(tc *taskCall) (map[string]any, error) {
-	return asyncFields(tc, map[string]any{"prompt": tc.inputs}), nil
+	return withParams(tc, map[string]any{"prompt": tc.inputs}), nil
 }
 
 // replicateLoRAInput is replicatePromptInput plus, for a LoRA, the Hub
@@ -97,25 +97,25 @@ func replicateLoRAInput(tc *taskCall) (map[string]any, error) {
 // replicateTextInput is {"text": ..., ...parameters}: speech models read
 // "text", not "prompt".
 func replicateTextInput(tc *taskCall) (map[string]any, error) {
-	return asyncFields(tc, map[string]any{"text": tc.inputs}), nil
+	return withParams(tc, map[string]any{"text": tc.inputs}), nil
 }
 
 // replicateAudioInput is {"audio": URL, ...parameters}.
 func replicateAudioInput(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	return asyncFields(tc, map[string]any{"audio": asyncMediaURL(tc.media, "audio/wav")}), nil
+	return withParams(tc, map[string]any{"audio": tc.media.urlOrDataURL("audio/wav")}), nil
 }
 
 // replicateImageInput puts the image under each key Replicate's models
 // use for it (image, images, input_image, input_images).
 func replicateImageInput(tc *taskCall) (map[string]any, error) {
-	if err := asyncNeedMedia(tc); err != nil {
+	if err := needMedia(tc); err != nil {
 		return nil, err
 	}
-	img := asyncMediaURL(tc.media, "image/jpeg")
-	return asyncFields(tc, map[string]any{
+	img := tc.media.urlOrDataURL("image/jpeg")
+	return withParams(tc, map[string]any{
 		"image": img, "images": []string{img}, "input_image": img, "input_images": []string{img},
 	}), nil
 }
@@ -133,13 +133,13 @@ func replicateAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*replica
 	case "succeeded", "":
 		return &p, r, nil
 	case "failed", "canceled", "aborted":
-		return nil, nil, fmt.Errorf("inference: %s: %w", tc.describe(), asyncJobFailed(p.Status, messageOf(p.Error)))
+		return nil, nil, fmt.Errorf("inference: %s: %w", tc.describe(), jobStatusFailed(p.Status, messageOf(p.Error)))
 	}
 	link := p.URLs.Get
 	if link == "" && p.ID != "" {
 		link = "/v1/predictions/" + url.PathEscape(p.ID)
 	}
-	jobURL, err := asyncJobURL(tc, link)
+	jobURL, err := tc.jobURL(link)
 	if err != nil {
 		return nil, nil, tc.unexpected(r, err.Error())
 	}
@@ -167,7 +167,7 @@ func replicateCheck(tc *taskCall) func(*rawResponse) (jobState, error) {
 		case "succeeded":
 			return jobDone, nil
 		case "failed", "canceled", "aborted":
-			return jobPending, asyncJobFailed(p.Status, messageOf(p.Error))
+			return jobPending, jobStatusFailed(p.Status, messageOf(p.Error))
 		}
 		return jobPending, nil
 	}
@@ -202,7 +202,7 @@ func replicateFileResult(ctx context.Context, tc *taskCall, p *replicatePredicti
 	if !ok || link == "" {
 		return nil, tc.unexpected(r, "no output URL in the prediction")
 	}
-	return asyncFetchOutput(ctx, tc, link)
+	return tc.fetchResult(ctx, link)
 }
 
 // replicateSpeechRecognitionResult reads the transcript from an output
@@ -211,7 +211,7 @@ func replicateFileResult(ctx context.Context, tc *taskCall, p *replicatePredicti
 func replicateSpeechRecognitionResult(ctx context.Context, tc *taskCall, p *replicatePrediction, r *rawResponse) (*rawResponse, error) {
 	first := replicateFirst(p.Output)
 	if s, ok := replicateString(first); ok {
-		return asyncJSONResult(AutomaticSpeechRecognitionOutput{Text: s})
+		return jsonResult(AutomaticSpeechRecognitionOutput{Text: s})
 	}
 	var obj struct {
 		Transcription any `json:"transcription"`
@@ -222,18 +222,18 @@ func replicateSpeechRecognitionResult(ctx context.Context, tc *taskCall, p *repl
 		return nil, tc.unexpected(r, "no transcript in the prediction's output")
 	}
 	if s, ok := obj.Translation.(string); ok {
-		return asyncJSONResult(AutomaticSpeechRecognitionOutput{Text: s})
+		return jsonResult(AutomaticSpeechRecognitionOutput{Text: s})
 	}
 	if s, ok := obj.Transcription.(string); ok {
-		return asyncJSONResult(AutomaticSpeechRecognitionOutput{Text: s})
+		return jsonResult(AutomaticSpeechRecognitionOutput{Text: s})
 	}
 	link, ok := obj.TxtFile.(string)
 	if !ok {
 		return nil, tc.unexpected(r, "no transcription, translation or txt_file in the prediction's output")
 	}
-	txt, err := asyncFetchOutput(ctx, tc, link)
+	txt, err := tc.fetchResult(ctx, link)
 	if err != nil {
 		return nil, err
 	}
-	return asyncJSONResult(AutomaticSpeechRecognitionOutput{Text: string(txt.data)})
+	return jsonResult(AutomaticSpeechRecognitionOutput{Text: string(txt.data)})
 }

@@ -3,7 +3,6 @@ package inference
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -67,10 +66,10 @@ func togetherTextToImageBody(tc *taskCall) (*taskBody, error) {
 // as image_url for FLUX.1 Kontext models, which take nothing else, and in
 // reference_images for the others. The prompt defaults to "".
 func togetherImageToImageBody(tc *taskCall) (*taskBody, error) {
-	if tc.media == nil {
-		return nil, errors.New("no input image")
+	if err := needMedia(tc); err != nil {
+		return nil, err
 	}
-	img := compatDataURL(tc.media, "image/jpeg")
+	img := tc.media.urlOrDataURL("image/jpeg")
 	prompt, _ := tc.params["prompt"].(string)
 	fixed := map[string]any{"prompt": prompt, "response_format": "base64", "model": tc.target.model}
 	m := strings.ToLower(tc.target.model)
@@ -104,10 +103,10 @@ func togetherTextToVideoBody(tc *taskCall) (*taskBody, error) {
 // togetherImageToVideoBody creates a video job whose first frame is the
 // input image (a URL or data URL); a prompt goes with the parameters.
 func togetherImageToVideoBody(tc *taskCall) (*taskBody, error) {
-	if tc.media == nil {
-		return nil, errors.New("no input image")
+	if err := needMedia(tc); err != nil {
+		return nil, err
 	}
-	frame := map[string]any{"input_image": compatDataURL(tc.media, "image/png"), "frame": "first"}
+	frame := map[string]any{"input_image": tc.media.urlOrDataURL("image/png"), "frame": "first"}
 	fixed := map[string]any{"model": tc.target.model, "frame_images": []any{frame}}
 	return compatBody(tc, togetherVideoParams(tc), fixed)
 }
@@ -137,9 +136,9 @@ func (j *togetherJob) state() (jobState, error) {
 		if j.Error != nil && j.Error.Message != "" {
 			msg = j.Error.Message
 		}
-		return jobPending, compatJobFailed("together video job %s failed: %s", j.ID, msg)
+		return jobPending, jobFailed("together video job %s failed: %s", j.ID, msg)
 	}
-	return jobPending, compatJobFailed("together video job %s ended with status %q", j.ID, j.Status)
+	return jobPending, jobFailed("together video job %s ended with status %q", j.ID, j.Status)
 }
 
 // togetherVideoResponse polls the job the creation answer names until it
@@ -172,5 +171,5 @@ func togetherVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*
 	if job.Outputs.VideoURL == "" {
 		return nil, tc.unexpected(r, "completed job has no outputs.video_url")
 	}
-	return compatDownload(ctx, tc, r, job.Outputs.VideoURL)
+	return tc.fetchResult(ctx, job.Outputs.VideoURL)
 }

@@ -62,7 +62,7 @@ func (z *zaiTask) state() (jobState, error) {
 	case "SUCCESS":
 		return jobDone, nil
 	case "FAIL":
-		return jobPending, compatJobFailed("zai-org image task %s failed", z.ID)
+		return jobPending, jobFailed("zai-org image task %s failed", z.ID)
 	}
 	return jobPending, nil
 }
@@ -83,7 +83,7 @@ func zaiImageResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawRe
 		return nil, fmt.Errorf("inference: %s: %w", tc.describe(), err)
 	}
 	if state == jobPending {
-		pollURL := compatBaseURL(tc) + "/api/paas/v4/async-result/" + url.PathEscape(id)
+		pollURL := tc.target.base + "/api/paas/v4/async-result/" + url.PathEscape(id)
 		r, err = tc.poll(ctx, pollURL, func(pr *rawResponse) (jobState, error) {
 			task = zaiTask{ID: id}
 			if err := json.Unmarshal(pr.data, &task); err != nil {
@@ -98,5 +98,5 @@ func zaiImageResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawRe
 	if len(task.ImageResult) == 0 || task.ImageResult[0].URL == "" {
 		return nil, tc.unexpected(r, "no image_result[0].url")
 	}
-	return compatDownload(ctx, tc, r, task.ImageResult[0].URL)
+	return tc.fetchResult(ctx, task.ImageResult[0].URL)
 }

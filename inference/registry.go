@@ -45,6 +45,9 @@ type taskHelper struct {
 	// directBaseURL replaces the provider's base URL for this task when it
 	// is called with the provider's own key.
 	directBaseURL string
+	// routedQuery is added to the URL of a call through the router (fal's
+	// queue is chosen by ?_subdomain=queue there, by its host when direct).
+	routedQuery string
 	// body encodes the request.
 	body func(tc *taskCall) (*taskBody, error)
 	// callHeaders adjusts the headers of every request of the call.

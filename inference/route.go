@@ -13,6 +13,10 @@ type target struct {
 	url      string
 	model    string      // the model id in the body
 	helper   *taskHelper // nil for the auto router and URL endpoints
+	// base is what url was built on: {router}/{provider}, or the
+	// provider's own API when direct.
+	base   string
+	direct bool // the provider's own API with the provider's own key
 	// hubModel and loraPath are set when the mapping serves a LoRA: the
 	// Hub repo and the weights file in it.
 	hubModel string
@@ -32,49 +36,70 @@ func (c *Client) resolveChat(ctx context.Context, callModel string) (target, err
 	if model == "" {
 		return target{}, fmt.Errorf("%w: no model given; set one with WithModel or in the input", ErrInvalidOption)
 	}
-	if c.token == "" {
-		return target{}, fmt.Errorf("%w: calling %s needs a Hugging Face token or a provider key: set HF_TOKEN, log in with `hf auth login`, or use WithToken",
-			ErrNoToken, model)
+	if err := c.needToken(model); err != nil {
+		return target{}, err
 	}
-	hfToken := strings.HasPrefix(c.token, "hf_")
 	if c.provider == ProviderAuto {
-		if !hfToken {
+		if !strings.HasPrefix(c.token, "hf_") {
 			return target{}, fmt.Errorf("%w: the auto router needs a Hugging Face token (hf_...); with a provider's own key, name the provider with WithProvider",
 				ErrInvalidOption)
 		}
 		return target{provider: ProviderAuto, url: joinURL(c.routerURL, "/v1/chat/completions"), model: model}, nil
 	}
-	return c.resolveProvider(ctx, model, TaskConversational, hfToken)
+	return c.resolveProvider(ctx, c.provider, model, TaskConversational)
 }
 
-// resolveProvider routes a call to a named provider: the provider's model id
-// from the Hub mapping, and the router or the provider's own URL depending on
-// the key.
-func (c *Client) resolveProvider(ctx context.Context, model string, task Task, hfToken bool) (target, error) {
-	p := providers[c.provider]
+// needToken reports a call of model that has no credential at all.
+func (c *Client) needToken(model string) error {
+	if c.token != "" {
+		return nil
+	}
+	return fmt.Errorf("%w: calling %s needs a Hugging Face token or a provider key: set HF_TOKEN, log in with `hf auth login`, or use WithToken",
+		ErrNoToken, model)
+}
+
+// resolveProvider routes a call of task to the named provider: the
+// provider's model id from the Hub mapping (hf-inference takes Hub ids
+// for every task but chat), and the router or the provider's own API
+// depending on the key.
+func (c *Client) resolveProvider(ctx context.Context, name, model string, task Task) (target, error) {
+	p := providers[name]
 	h, ok := p.tasks[task]
 	if !ok {
-		return target{}, fmt.Errorf("%w: %q by provider %s (it serves: %v)", ErrTaskNotSupported, task, c.provider, SupportedTasks(c.provider))
+		return target{}, fmt.Errorf("%w: %q by provider %s (it serves: %v)", ErrTaskNotSupported, task, name, SupportedTasks(name))
 	}
-	t := target{provider: c.provider, helper: h}
-	if p.ownKeyOnly {
+	hfToken := strings.HasPrefix(c.token, "hf_")
+	t := target{provider: name, helper: h, model: model, direct: !hfToken && !p.routerOnly}
+	switch {
+	case p.ownKeyOnly:
 		if hfToken {
 			return target{}, fmt.Errorf("%w: provider %s is not reachable through the Hugging Face router; use its own API key",
-				ErrInvalidOption, c.provider)
+				ErrInvalidOption, name)
 		}
-		t.model = strings.TrimPrefix(model, c.provider+"/")
-	} else {
-		id, err := c.providerModelID(ctx, c.provider, model, task)
+		t.model = strings.TrimPrefix(model, name+"/")
+	case name == "hf-inference" && task != TaskConversational:
+	default:
+		m, err := c.providerMapping(ctx, name, model, task)
 		if err != nil {
 			return target{}, err
 		}
-		t.model = id
+		t.model = m.ProviderID
+		if m.AdapterWeightsPath != "" {
+			t.hubModel, t.loraPath = m.HFModelID, m.AdapterWeightsPath
+		}
 	}
-	base := p.baseURL
-	if hfToken || p.routerOnly {
-		base = c.routerURL + "/" + c.provider
+	t.base = c.routerURL + "/" + name
+	if t.direct {
+		t.base = firstNonEmpty(h.directBaseURL, p.baseURL)
 	}
-	t.url = joinURL(base, h.route(t.model))
+	route := "/models/" + t.model
+	if h.route != nil {
+		route = h.route(t.model)
+	}
+	t.url = joinURL(t.base, route)
+	if !t.direct && h.routedQuery != "" {
+		t.url += "?" + h.routedQuery
+	}
 	return t, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"strings"
 )
 
 // CallOption adjusts one task call: the model to use instead of the
@@ -42,7 +41,6 @@ type taskCall struct {
 	c      *Client
 	task   Task
 	target target
-	direct bool // the provider's own API with the provider's own key
 
 	inputs any            // the JSON "inputs" value, if the task has one
 	media  *mediaData     // the binary input, if the task has one
@@ -86,7 +84,7 @@ func (c *Client) newTaskCall(ctx context.Context, task Task, params any, opts []
 	for _, o := range opts {
 		o(&cfg)
 	}
-	t, direct, err := c.resolveTask(ctx, task, cfg.model)
+	t, err := c.resolveTask(ctx, task, cfg.model)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +92,7 @@ func (c *Client) newTaskCall(ctx context.Context, task Task, params any, opts []
 	if err != nil {
 		return nil, fmt.Errorf("inference: %s: encoding parameters: %w", task, err)
 	}
-	return &taskCall{c: c, task: task, target: t, direct: direct, params: pm, extra: cfg.extra}, nil
+	return &taskCall{c: c, task: task, target: t, params: pm, extra: cfg.extra}, nil
 }
 
 // paramsMap turns a typed parameters struct into a map of its set fields.
@@ -123,63 +121,36 @@ func paramsMap(params any) (map[string]any, error) {
 
 // resolveTask decides the provider, model id and URL of a non-chat call.
 // A URL model (client or call) is called directly with the hf-inference
-// request shape. "auto" picks the first provider of the model's mapping
+// request shape. With no model, hf-inference and "auto" take the Hub's
+// recommended one; "auto" picks the first provider of the model's mapping
 // that this package can call for the task.
-func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (target, bool, error) {
+func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (target, error) {
 	model := firstNonEmpty(callModel, c.model)
 	if isURL(model) {
-		return target{url: model, model: model, helper: hfInference.tasks[task]}, false, nil
+		return target{url: model, model: model, helper: hfInference.tasks[task]}, nil
 	}
 	if model == "" && (c.provider == "hf-inference" || c.provider == ProviderAuto) {
 		rec, err := c.recommendedModel(ctx, task)
 		if err != nil {
-			return target{}, false, err
+			return target{}, err
 		}
 		model = rec
 	}
 	if model == "" {
-		return target{}, false, fmt.Errorf("%w: %s: no model given; set one with WithModel or the Model call option", ErrInvalidOption, task)
+		return target{}, fmt.Errorf("%w: %s: no model given; set one with WithModel or the Model call option", ErrInvalidOption, task)
 	}
-	if c.token == "" {
-		return target{}, false, fmt.Errorf("%w: calling %s needs a Hugging Face token or a provider key: set HF_TOKEN, log in with `hf auth login`, or use WithToken",
-			ErrNoToken, model)
+	if err := c.needToken(model); err != nil {
+		return target{}, err
 	}
 	name := c.provider
 	if name == ProviderAuto {
 		picked, err := c.autoProvider(ctx, model, task)
 		if err != nil {
-			return target{}, false, err
+			return target{}, err
 		}
 		name = picked
 	}
-	p := providers[name]
-	h, ok := p.tasks[task]
-	if !ok {
-		return target{}, false, fmt.Errorf("%w: %q by provider %s (it serves: %v)", ErrTaskNotSupported, task, name, SupportedTasks(name))
-	}
-	hfToken := strings.HasPrefix(c.token, "hf_")
-	t := target{provider: name, helper: h, model: model}
-	if name != "hf-inference" {
-		m, err := c.providerMapping(ctx, name, model, task)
-		if err != nil {
-			return target{}, false, err
-		}
-		t.model = m.ProviderID
-		if m.AdapterWeightsPath != "" {
-			t.hubModel, t.loraPath = m.HFModelID, m.AdapterWeightsPath
-		}
-	}
-	direct := !hfToken && !p.routerOnly
-	base := c.routerURL + "/" + name
-	if direct {
-		base = firstNonEmpty(h.directBaseURL, p.baseURL)
-	}
-	route := "/models/" + t.model
-	if h.route != nil {
-		route = h.route(t.model)
-	}
-	t.url = joinURL(base, route)
-	return t, direct, nil
+	return c.resolveProvider(ctx, name, model, task)
 }
 
 // autoProvider picks the first provider of the model's Hub mapping that
@@ -328,7 +299,7 @@ func truncate(b []byte, n int) string {
 // endpoints: raw bytes for a binary input without parameters, otherwise
 // {"inputs": ..., "parameters": {...}} with a binary input in base64.
 func hfInferenceBody(tc *taskCall) (*taskBody, error) {
-	fillMediaSlot(tc, func(d *mediaData) any { return d.base64() })
+	fillMediaSlot(tc)
 	if tc.media != nil && tc.inputs == nil {
 		if len(tc.params) == 0 && len(tc.extra) == 0 {
 			return &taskBody{data: tc.media.data, contentType: tc.media.contentType}, nil
@@ -350,15 +321,15 @@ func hfInferenceBody(tc *taskCall) (*taskBody, error) {
 }
 
 // fillMediaSlot replaces the media slot of a JSON inputs object with the
-// binary input in the form the provider wants.
-func fillMediaSlot(tc *taskCall, form func(*mediaData) any) {
+// binary input in base64.
+func fillMediaSlot(tc *taskCall) {
 	in, ok := tc.inputs.(map[string]any)
 	if !ok || tc.media == nil {
 		return
 	}
 	for k, v := range in {
 		if _, ok := v.(mediaSlot); ok {
-			in[k] = form(tc.media)
+			in[k] = tc.media.base64()
 		}
 	}
 }
@@ -380,4 +351,43 @@ func (tc *taskCall) loraURL() string {
 		return ""
 	}
 	return tc.c.hubURL + "/" + tc.target.hubModel + "/resolve/main/" + tc.target.loraPath
+}
+
+// withParams returns fields with the call's parameters added at the same
+// level (a parameter wins over a field of the same name).
+func withParams(tc *taskCall, fields map[string]any) map[string]any {
+	maps.Copy(fields, tc.params)
+	return fields
+}
+
+// fieldsBody encodes the map fields builds, then the call's ExtraBody
+// fields, as JSON: the body of providers that take everything at the top
+// level.
+func fieldsBody(fields func(tc *taskCall) (map[string]any, error)) func(tc *taskCall) (*taskBody, error) {
+	return func(tc *taskCall) (*taskBody, error) {
+		m, err := fields(tc)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(m, tc.extra)
+		return jsonBody(m)
+	}
+}
+
+// needMedia reports a call that has no binary input loaded.
+func needMedia(tc *taskCall) error {
+	if tc.media == nil {
+		return fmt.Errorf("%w: %s needs a binary input", ErrInvalidOption, tc.task)
+	}
+	return nil
+}
+
+// jsonResult encodes a task's common JSON shape as an answer, for the
+// response hooks that translate a provider's answer.
+func jsonResult(v any) (*rawResponse, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &rawResponse{data: b, contentType: "application/json"}, nil
 }

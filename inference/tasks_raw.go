@@ -2,6 +2,7 @@ package inference
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -78,9 +79,8 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 		Inference   string `json:"inference"`
 		LibraryName string `json:"library_name"`
 	}
-	tc := &taskCall{task: "model-status", target: target{url: c.hubURL}}
-	if err := tc.decodeJSON(&rawResponse{data: body}, &info); err != nil {
-		return nil, err
+	if err := json.Unmarshal(body, &info); err != nil {
+		return nil, &ResponseError{Task: "model-status", Provider: c.hubURL, Body: truncate(body, 200), Err: err}
 	}
 	return &ModelStatus{Loaded: info.Inference == "warm", State: info.Inference, Framework: info.LibraryName}, nil
 }

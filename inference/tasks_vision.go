@@ -2,10 +2,8 @@ package inference
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"image"
-	"strings"
 )
 
 // mediaSlot marks where, inside a JSON "inputs" object, the binary input
@@ -26,11 +24,7 @@ func (c *Client) ImageSegmentation(ctx context.Context, img Media, p *ImageSegme
 // MaskImage decodes the segment's mask, a base64 image (optionally a data
 // URL).
 func (e *ImageSegmentationOutputElement) MaskImage() (image.Image, error) {
-	s := e.Mask
-	if i := strings.Index(s, ";base64,"); strings.HasPrefix(s, "data:") && i >= 0 {
-		s = s[i+len(";base64,"):]
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
+	b, err := decodeBase64Media(e.Mask)
 	if err != nil {
 		return nil, fmt.Errorf("inference: mask of segment %q is not base64: %w", e.Label, err)
 	}
