@@ -44,6 +44,7 @@ func falSync(fields falFields, result falResult) *taskHelper {
 		route:       falRoute,
 		body:        fieldsBody(fields),
 		callHeaders: falAuth,
+		takesURLs:   true,
 		response:    result,
 	}
 }
@@ -58,6 +59,7 @@ func falQueue(fields falFields, result falResult) *taskHelper {
 		routedQuery:   "_subdomain=queue",
 		body:          fieldsBody(fields),
 		callHeaders:   falAuth,
+		takesURLs:     true,
 		response: func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
 			out, err := falAwait(ctx, tc, r)
 			if err != nil {

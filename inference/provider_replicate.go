@@ -46,8 +46,9 @@ type replicateResult func(ctx context.Context, tc *taskCall, p *replicatePredict
 // prediction's "input" object, result reads the finished prediction.
 func replicateTask(input func(tc *taskCall) (map[string]any, error), result replicateResult) *taskHelper {
 	return &taskHelper{
-		route:   replicateRoute,
-		headers: func(h http.Header) { h.Set("Prefer", "wait") },
+		route:     replicateRoute,
+		headers:   func(h http.Header) { h.Set("Prefer", "wait") },
+		takesURLs: true,
 		body: func(tc *taskCall) (*taskBody, error) {
 			in, err := input(tc)
 			if err != nil {

@@ -31,9 +31,10 @@ var together = &provider{
 			response: compatImagesResponse,
 		},
 		TaskImageToImage: {
-			route:    compatRoute("/v1/images/generations"),
-			body:     togetherImageToImageBody,
-			response: compatImagesResponse,
+			route:     compatRoute("/v1/images/generations"),
+			body:      togetherImageToImageBody,
+			response:  compatImagesResponse,
+			takesURLs: true,
 		},
 		TaskTextToVideo: {
 			route:    compatRoute(togetherVideos),
@@ -41,9 +42,10 @@ var together = &provider{
 			response: togetherVideoResponse,
 		},
 		TaskImageToVideo: {
-			route:    compatRoute(togetherVideos),
-			body:     togetherImageToVideoBody,
-			response: togetherVideoResponse,
+			route:     compatRoute(togetherVideos),
+			body:      togetherImageToVideoBody,
+			response:  togetherVideoResponse,
+			takesURLs: true,
 		},
 	},
 }

@@ -23,9 +23,10 @@ var wavespeed = &provider{
 // by fields; the ExtraBody fields go at the top level.
 func wavespeedTask(fields func(tc *taskCall) (map[string]any, error)) *taskHelper {
 	return &taskHelper{
-		route:    func(model string) string { return "/api/v3/" + model },
-		body:     fieldsBody(fields),
-		response: wavespeedAwait,
+		route:     func(model string) string { return "/api/v3/" + model },
+		body:      fieldsBody(fields),
+		response:  wavespeedAwait,
+		takesURLs: true,
 	}
 }
 

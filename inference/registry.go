@@ -48,6 +48,9 @@ type taskHelper struct {
 	// routedQuery is added to the URL of a call through the router (fal's
 	// queue is chosen by ?_subdomain=queue there, by its host when direct).
 	routedQuery string
+	// takesURLs marks a helper that passes an http(s) input on as its URL:
+	// such an input is not downloaded first.
+	takesURLs bool
 	// body encodes the request.
 	body func(tc *taskCall) (*taskBody, error)
 	// callHeaders adjusts the headers of every request of the call.

@@ -56,8 +56,12 @@ func (c *Client) start(ctx context.Context, task Task, in taskInput, params any,
 		return nil, err
 	}
 	tc.inputs = in.inputs
-	if in.media != nil {
-		d, err := c.load(ctx, *in.media)
+	switch m := in.media; {
+	case m == nil:
+	case isURL(m.url) && tc.target.helper != nil && tc.target.helper.takesURLs:
+		tc.media = &mediaData{url: m.url, contentType: m.contentType}
+	default:
+		d, err := c.load(ctx, *m)
 		if err != nil {
 			return nil, fmt.Errorf("%w (task %s)", err, task)
 		}
