@@ -138,6 +138,24 @@ func runOne[T any](ctx context.Context, c *Client, task Task, in taskInput, para
 	return &list[0], nil
 }
 
+// runListOrOne is runList for answers that may also be a single object.
+func runListOrOne[T any](ctx context.Context, c *Client, task Task, in taskInput, params any, opts []CallOption) ([]T, error) {
+	tc, r, err := c.call(ctx, task, in, params, opts)
+	if err != nil {
+		return nil, err
+	}
+	if firstByte(r.data) == '{' {
+		var one T
+		if err := tc.decodeJSON(r, &one); err != nil {
+			return nil, err
+		}
+		return []T{one}, nil
+	}
+	var out []T
+	err = tc.decodeJSON(r, &out)
+	return out, err
+}
+
 // runBlob makes a call whose answer is binary.
 func (c *Client) runBlob(ctx context.Context, task Task, in taskInput, params any, opts []CallOption) (*Blob, error) {
 	tc, r, err := c.call(ctx, task, in, params, opts)
