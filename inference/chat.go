@@ -43,8 +43,10 @@ func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*
 // caller ranges over the result; every chunk is yielded in order. The first
 // error ends the iteration and is terminal: an *HTTPError before any chunk, a
 // *StreamError for an error event, io.ErrUnexpectedEOF (wrapped) when the
-// stream ends without [DONE] or a finish reason, an error naming the chunk
-// when one is not valid JSON, or the context's error on cancellation.
+// stream ends without [DONE] or a finish reason, an error matching
+// [ErrMalformedStream] that quotes a chunk that is not valid JSON, an error
+// matching [ErrTimeout] for a deadline or the idle timeout, or the
+// context's error on cancellation.
 // Breaking out of the loop closes the connection.
 func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInput) iter.Seq2[ChatCompletionStreamOutput, error] {
 	return func(yield func(ChatCompletionStreamOutput, error) bool) {
@@ -96,11 +98,12 @@ func (c *Client) chatRequest(ctx context.Context, in *ChatCompletionInput, strea
 		return target{}, nil, fmt.Errorf("inference: encoding chat completion input: %w", err)
 	}
 	return t, &request{
-		method: http.MethodPost,
-		url:    t.url,
-		header: c.header(t),
-		body:   body,
-		op:     "chat completion from " + t.name(),
+		method:   http.MethodPost,
+		url:      t.url,
+		header:   c.header(t),
+		body:     body,
+		op:       "chat completion from " + t.name(),
+		provider: t.provider,
 	}, nil
 }
 

@@ -190,7 +190,9 @@ func TestStreamFailures(t *testing.T) {
 		check  func(error) bool
 	}{
 		"truncated": {inferencetest.Truncated(2, "a", "b", "c"), 2, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
-		"malformed": {inferencetest.Raw("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {oops\n\n"), 1, func(err error) bool { return strings.Contains(err.Error(), "malformed stream chunk") }},
+		"malformed": {inferencetest.Raw("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {oops\n\n"), 1, func(err error) bool {
+			return errors.Is(err, inference.ErrMalformedStream) && strings.Contains(err.Error(), "malformed stream chunk")
+		}},
 		"error event": {inferencetest.Step{Text: []string{"a"}, ErrorEvent: "model overloaded"}, 1, func(err error) bool {
 			var se *inference.StreamError
 			return errors.As(err, &se) && se.Message == "model overloaded"
@@ -199,7 +201,7 @@ func TestStreamFailures(t *testing.T) {
 			var he *inference.HTTPError
 			return errors.As(err, &he) && he.StatusCode == 400 && he.ServerMessage == "messages: field required"
 		}},
-		"not SSE data": {inferencetest.Raw("data: [1,2]\n\n"), 0, func(err error) bool { return strings.Contains(err.Error(), "malformed") }},
+		"not SSE data": {inferencetest.Raw("data: [1,2]\n\n"), 0, func(err error) bool { return errors.Is(err, inference.ErrMalformedStream) }},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // without escapes are substrings of data (no copy), unknown fields are
 // skipped, and the input is still checked to be well-formed JSON. An
 // {"error":...} payload becomes a *StreamError; anything malformed an error
-// that quotes the payload.
+// that matches [ErrMalformedStream] and quotes the payload.
 func decodeChunk(data string, dst *ChatCompletionStreamOutput) error {
 	d := scanner{s: data}
 	isError := false
@@ -50,7 +50,7 @@ func decodeChunk(data string, dst *ChatCompletionStreamOutput) error {
 	}
 	d.end()
 	if d.err != nil {
-		return fmt.Errorf("inference: malformed stream chunk %.200q: %w", data, d.err)
+		return &malformedError{what: "stream chunk", data: data, err: d.err}
 	}
 	if isError {
 		return &StreamError{Message: serverMessage([]byte(data)), Raw: data}

@@ -42,12 +42,14 @@ type Client struct {
 	hubURL      string
 	routerURL   string
 	timeout     time.Duration
+	idleTimeout time.Duration
 	headers     http.Header
 	cookies     []*http.Cookie
 	billTo      string
 	userAgent   string
 	http        HTTPDoer
 	retry       retryPolicy
+	retryHook   func(RetryInfo)
 	log         *slog.Logger
 	mappings    mappingCache
 	recommended recommendedCache
@@ -70,20 +72,22 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		model:     cfg.model,
-		provider:  cfg.provider,
-		token:     cfg.token,
-		hubURL:    firstNonEmpty(cfg.hubURL, envURL("HF_ENDPOINT"), DefaultHubURL),
-		routerURL: firstNonEmpty(cfg.routerURL, envURL("HF_ROUTER_URL"), DefaultRouterURL),
-		timeout:   cfg.timeout,
-		headers:   cfg.headers,
-		cookies:   cfg.cookies,
-		billTo:    cfg.billTo,
-		userAgent: cfg.userAgent,
-		http:      cfg.httpClient,
-		retry:     retryPolicy{max: cfg.maxRetries, base: cfg.retryBase, cap: cfg.retryMax},
-		log:       cfg.logger,
-		pollEvery: cfg.pollEvery,
+		model:       cfg.model,
+		provider:    cfg.provider,
+		token:       cfg.token,
+		hubURL:      firstNonEmpty(cfg.hubURL, envURL("HF_ENDPOINT"), DefaultHubURL),
+		routerURL:   firstNonEmpty(cfg.routerURL, envURL("HF_ROUTER_URL"), DefaultRouterURL),
+		timeout:     cfg.timeout,
+		idleTimeout: cfg.idle,
+		headers:     cfg.headers,
+		cookies:     cfg.cookies,
+		billTo:      cfg.billTo,
+		userAgent:   cfg.userAgent,
+		http:        cfg.httpClient,
+		retry:       retryPolicy{max: cfg.maxRetries, base: cfg.retryBase, cap: cfg.retryMax},
+		retryHook:   cfg.retryHook,
+		log:         cfg.logger,
+		pollEvery:   cfg.pollEvery,
 	}
 	if c.pollEvery == 0 {
 		c.pollEvery = 500 * time.Millisecond

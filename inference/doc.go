@@ -123,18 +123,25 @@
 //
 // A non-2xx answer is an [*HTTPError] with the status, the request id and
 // the server's message. Deadlines match [ErrTimeout] (and
-// context.DeadlineExceeded). Configuration mistakes wrap [ErrInvalidOption],
+// context.DeadlineExceeded): the caller's, the per-attempt bound of
+// [WithTimeout], and the idle timeout of [WithIdleTimeout], which ends an
+// attempt when the server sends nothing for that long and also matches
+// [ErrIdleTimeout]. Configuration mistakes wrap [ErrInvalidOption],
 // [ErrUnknownProvider], [ErrTaskNotSupported], [ErrModelNotMapped] or
 // [ErrNoToken]. A stream ends with io.ErrUnexpectedEOF when the connection
-// closes before [DONE] or a finish reason, and with a [*StreamError] when the
-// server sends an error event.
+// closes before [DONE] or a finish reason, with a [*StreamError] when the
+// server sends an error event, and with an error matching
+// [ErrMalformedStream] when an event does not parse.
 //
 // # Retries
 //
 // Requests that fail with 429, a 5xx status or a connection failure before
 // any response are retried up to three times ([WithMaxRetries]) with
-// jittered exponential backoff, honouring Retry-After. A stream that has
-// started is never retried: its chunks have been seen.
+// jittered exponential backoff, honouring a Retry-After of up to a minute;
+// a server asking for more gets its error returned at once, with a note
+// saying so. Timeouts are not retried, and a stream that has started is
+// never retried: its chunks have been seen. [WithRetryHook] tells the
+// caller about each wait before it starts.
 //
 // # Testing
 //

@@ -9,16 +9,25 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Callers test for them with errors.Is; the returned errors
 // wrap them with the offending name.
 var (
 	// ErrTimeout matches every error caused by a deadline: the per-attempt
-	// timeout of [WithTimeout], the caller's context deadline, or a network
-	// timeout. Such errors also match context.DeadlineExceeded or the
-	// underlying net.Error.
+	// timeout of [WithTimeout], the idle timeout of [WithIdleTimeout], the
+	// caller's context deadline, or a network timeout. Such errors also
+	// match context.DeadlineExceeded or the underlying net.Error.
 	ErrTimeout = errors.New("inference: timeout")
+	// ErrIdleTimeout matches the error of an attempt that the idle timeout
+	// of [WithIdleTimeout] ended: the server sent nothing for that long.
+	// Such an error also matches [ErrTimeout] and context.DeadlineExceeded.
+	ErrIdleTimeout = errors.New("inference: idle timeout")
+	// ErrMalformedStream matches the error of a stream event whose data does
+	// not parse: a chat chunk or a text generation event that is not the
+	// JSON it should be.
+	ErrMalformedStream = errors.New("inference: malformed stream")
 	// ErrUnknownProvider is returned for a provider name not in [Providers].
 	ErrUnknownProvider = errors.New("inference: unknown provider")
 	// ErrTaskNotSupported is returned when a provider does not serve a task,
@@ -150,6 +159,25 @@ type StreamError struct {
 // Error returns "inference: error in stream: " followed by the message.
 func (e *StreamError) Error() string { return "inference: error in stream: " + e.Message }
 
+// malformedError is a stream event whose data does not parse. Its message
+// has no package prefix: the caller adds it with what the call was.
+type malformedError struct {
+	what string // "stream chunk", "event"
+	data string
+	err  error
+}
+
+// Error quotes the start of the data.
+func (e *malformedError) Error() string {
+	return fmt.Sprintf("malformed %s %.200q: %v", e.what, e.data, e.err)
+}
+
+// Unwrap returns the parse error.
+func (e *malformedError) Unwrap() error { return e.err }
+
+// Is reports whether target is [ErrMalformedStream].
+func (e *malformedError) Is(target error) bool { return target == ErrMalformedStream }
+
 // timeoutError marks a deadline failure so that it matches [ErrTimeout] and
 // still unwraps to its cause.
 type timeoutError struct {
@@ -162,6 +190,52 @@ func (e *timeoutError) Unwrap() error { return e.cause }
 
 // Is reports whether target is [ErrTimeout].
 func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+// idleTimeoutError is the error of an attempt that the idle timeout ended.
+type idleTimeoutError struct {
+	method, url string
+	idle        time.Duration
+}
+
+// Error says which request waited how long, as
+// "inference: POST URL: no data from the server for 2m0s (idle timeout)".
+func (e *idleTimeoutError) Error() string {
+	return "inference: " + e.method + " " + redactURL(e.url) + ": no data from the server for " + e.idle.String() + " (idle timeout)"
+}
+
+// Unwrap returns context.DeadlineExceeded, as other timeouts do.
+func (e *idleTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// Is reports whether target is [ErrIdleTimeout] or [ErrTimeout].
+func (e *idleTimeoutError) Is(target error) bool {
+	return target == ErrIdleTimeout || target == ErrTimeout
+}
+
+// opError puts what a call was doing in front of an error of this
+// package, which already starts with "inference: ", so that the prefix is
+// said once: "inference: looking up providers of m on the Hub: GET ...".
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "inference: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "inference: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }
+
+// withOp names what a request was for in front of an error that send or
+// roundTrip returned for it. Only an *HTTPError needs it: it names the
+// request but not its purpose, while the other errors already carry the
+// request's op.
+func withOp(op string, err error) error {
+	var he *HTTPError
+	if errors.As(err, &he) {
+		return &opError{op: op, err: err}
+	}
+	return err
+}
 
 // classifyErr turns a transport or body-read error into the error the caller
 // sees: a timeout error for any deadline, the context's own error if the

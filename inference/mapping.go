@@ -188,9 +188,10 @@ func (c *Client) hubModelInfo(ctx context.Context, model, op string, expand ...s
 	if strings.HasPrefix(c.token, "hf_") {
 		h.Set("Authorization", "Bearer "+c.token)
 	}
+	op += " on the Hub"
 	r, err := c.roundTrip(ctx, &request{method: http.MethodGet, url: u, header: h, op: op})
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s on the Hub: %w", op, err)
+		return nil, withOp(op, err)
 	}
 	return r.data, nil
 }

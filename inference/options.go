@@ -28,6 +28,7 @@ type config struct {
 	hubURL     string
 	routerURL  string
 	timeout    time.Duration
+	idle       time.Duration
 	headers    http.Header
 	cookies    []*http.Cookie
 	proxy      *url.URL
@@ -39,6 +40,7 @@ type config struct {
 	retryMax   time.Duration
 	logger     *slog.Logger
 	pollEvery  time.Duration
+	retryHook  func(RetryInfo)
 }
 
 // WithModel returns an Option that sets the default model: a Hub model id
@@ -118,6 +120,24 @@ func WithTimeout(d time.Duration) Option {
 			return fmt.Errorf("%w: negative timeout %s", ErrInvalidOption, d)
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithIdleTimeout returns an Option that ends an HTTP attempt when the
+// server sends nothing for d: no status line and headers, or no byte of the
+// body, streamed or not. Every byte received (and every part of the request
+// body sent) restarts the count, so a long answer that keeps coming is
+// never cut, however slow. Zero, the default, disables it. The error
+// matches [ErrIdleTimeout] and [ErrTimeout]; like other timeouts it is not
+// retried. NewClient returns an error wrapping [ErrInvalidOption] for a
+// negative d.
+func WithIdleTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("%w: negative idle timeout %s", ErrInvalidOption, d)
+		}
+		c.idle = d
 		return nil
 	}
 }
@@ -206,7 +226,8 @@ func WithMaxRetries(n int) Option {
 
 // WithRetryBackoff returns an Option that sets the first retry delay and the
 // largest one (defaults 500ms and 8s). Delays double per attempt with full
-// jitter; a Retry-After header from the server takes precedence, up to max.
+// jitter. A Retry-After header from the server takes precedence, up to one
+// minute; a server that asks for more gets its error returned at once.
 func WithRetryBackoff(base, max time.Duration) Option {
 	return func(c *config) error {
 		if base <= 0 || max < base {
@@ -215,6 +236,16 @@ func WithRetryBackoff(base, max time.Duration) Option {
 		c.retryBase, c.retryMax = base, max
 		return nil
 	}
+}
+
+// WithRetryHook returns an Option that calls f before each wait for a
+// retry, on the goroutine of the call, with what failed and how long the
+// client will wait: a command-line tool can tell its user why nothing
+// happens. f must not block for long, as the wait starts when it returns;
+// with concurrent calls it may be called concurrently. A nil f removes the
+// hook.
+func WithRetryHook(f func(RetryInfo)) Option {
+	return func(c *config) error { c.retryHook = f; return nil }
 }
 
 // WithLogger returns an Option that receives the client's warnings (a

@@ -46,7 +46,7 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("inference: %s: waiting for job %s: %w", tc.describe(), redactURL(url), classifyErr(ctx, "polling "+redactURL(url), ctx.Err()))
+			return nil, classifyErr(ctx, tc.describe()+": waiting for job "+redactURL(url), ctx.Err())
 		case <-t.C:
 		}
 		r, err := get(ctx, url)
@@ -54,8 +54,12 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 			return nil, err
 		}
 		state, err := check(r)
-		if err != nil {
-			return nil, fmt.Errorf("inference: %s: %w", tc.describe(), err)
+		var re *ResponseError
+		switch {
+		case errors.As(err, &re):
+			return nil, err // it names the task and the provider already
+		case err != nil:
+			return nil, &opError{op: tc.describe(), err: err}
 		}
 		if state == jobDone {
 			return r, nil
@@ -66,7 +70,8 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 // fetchPublic GETs url without the client's credentials, which are not
 // the business of a host a provider named.
 func (tc *taskCall) fetchPublic(ctx context.Context, url string) (*rawResponse, error) {
-	req := &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}}, op: tc.describe() + ": fetching " + redactURL(url)}
+	req := &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}},
+		op: tc.describe() + ": fetching " + redactURL(url), provider: tc.target.provider}
 	return tc.c.roundTrip(ctx, req)
 }
 
@@ -75,7 +80,7 @@ func (tc *taskCall) fetchPublic(ctx context.Context, url string) (*rawResponse, 
 func (tc *taskCall) download(ctx context.Context, url string) (*rawResponse, error) {
 	r, err := tc.fetchPublic(ctx, url)
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: downloading %s: %w", tc.describe(), redactURL(url), err)
+		return nil, withOp(tc.describe()+": downloading the result", err)
 	}
 	return r, nil
 }

@@ -226,7 +226,7 @@ func falAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, 
 	}
 	out, err := tc.get(ctx, resultURL+query)
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: fetching the result of request %s: %w", tc.describe(), q.RequestID, err)
+		return nil, withOp(tc.describe()+": fetching the result of request "+q.RequestID, err)
 	}
 	return out, nil
 }

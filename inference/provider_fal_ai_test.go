@@ -320,7 +320,8 @@ func TestFalAIJobFailed(t *testing.T) {
 		c := asyncRoutedClient(t, fake, "fal-ai", "provider-model-id", inference.TaskTextToVideo)
 		_, err := c.TextToVideo(context.Background(), "a cat", nil)
 		if !errors.Is(err, inference.ErrJobFailed) || !strings.Contains(err.Error(), "out of memory") ||
-			!strings.Contains(err.Error(), "text-to-video") || !strings.Contains(err.Error(), "fal-ai") {
+			!strings.Contains(err.Error(), "text-to-video") || !strings.Contains(err.Error(), "fal-ai") ||
+			strings.Count(err.Error(), "inference:") != 1 {
 			t.Errorf("%s: err = %v, want ErrJobFailed naming the task, provider and reason", status, err)
 		}
 	}

@@ -3,7 +3,6 @@ package inference
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -134,7 +133,7 @@ func replicateAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*replica
 	case "succeeded", "":
 		return &p, r, nil
 	case "failed", "canceled", "aborted":
-		return nil, nil, fmt.Errorf("inference: %s: %w", tc.describe(), jobStatusFailed(p.Status, messageOf(p.Error)))
+		return nil, nil, &opError{op: tc.describe(), err: jobStatusFailed(p.Status, messageOf(p.Error))}
 	}
 	link := p.URLs.Get
 	if link == "" && p.ID != "" {

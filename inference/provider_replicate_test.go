@@ -176,7 +176,8 @@ func TestReplicateJobFailed(t *testing.T) {
 			c := asyncRoutedClient(t, fake, "replicate", "provider-model-id", inference.TaskTextToImage)
 			_, err := c.TextToImage(context.Background(), "a cat", nil)
 			if !errors.Is(err, inference.ErrJobFailed) || !strings.Contains(err.Error(), "CUDA out of memory") ||
-				!strings.Contains(err.Error(), "text-to-image") || !strings.Contains(err.Error(), "replicate") {
+				!strings.Contains(err.Error(), "text-to-image") || !strings.Contains(err.Error(), "replicate") ||
+				strings.Count(err.Error(), "inference:") != 1 {
 				t.Errorf("err = %v, want ErrJobFailed naming the task, provider and reason", err)
 			}
 		})

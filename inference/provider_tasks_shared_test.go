@@ -115,6 +115,9 @@ func compatIsJobFailed(t *testing.T, err error, provider string) {
 	if !strings.Contains(err.Error(), provider) {
 		t.Errorf("error %q does not name %s", err, provider)
 	}
+	if strings.Count(err.Error(), "inference:") != 1 {
+		t.Errorf("error %q says \"inference:\" more than once", err)
+	}
 }
 
 // compatDeadline runs call with a short deadline and asserts that it

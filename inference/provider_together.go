@@ -3,7 +3,6 @@ package inference
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 )
@@ -155,7 +154,7 @@ func togetherVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*
 	}
 	state, err := job.state()
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: %w", tc.describe(), err)
+		return nil, &opError{op: tc.describe(), err: err}
 	}
 	if state == jobPending {
 		statusURL := tc.target.url + "/" + url.PathEscape(job.ID)

@@ -3,7 +3,6 @@ package inference
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -80,7 +79,7 @@ func zaiImageResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawRe
 	id := task.ID
 	state, err := task.state()
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: %w", tc.describe(), err)
+		return nil, &opError{op: tc.describe(), err: err}
 	}
 	if state == jobPending {
 		pollURL := tc.target.base + "/api/paas/v4/async-result/" + url.PathEscape(id)

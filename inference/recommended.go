@@ -49,7 +49,7 @@ func (c *Client) fetchTaskList(ctx context.Context) (map[Task]string, error) {
 	op := "fetching the Hub's recommended models"
 	r, err := c.roundTrip(ctx, &request{method: http.MethodGet, url: c.hubURL + "/api/tasks", header: h, op: op})
 	if err != nil {
-		return nil, fmt.Errorf("inference: %s: %w", op, err)
+		return nil, withOp(op, err)
 	}
 	var list map[string]struct {
 		WidgetModels []string `json:"widgetModels"`

@@ -228,7 +228,7 @@ func (tc *taskCall) request(url string, body *taskBody) (*request, error) {
 	if hh := tc.target.helper; hh != nil && hh.callHeaders != nil {
 		hh.callHeaders(tc, h)
 	}
-	req := &request{method: http.MethodPost, url: url, header: h, op: tc.describe()}
+	req := &request{method: http.MethodPost, url: url, header: h, op: tc.describe(), provider: tc.target.provider}
 	if body != nil {
 		req.body = body.data
 	} else {

@@ -66,6 +66,19 @@ func TestTextGenerationStreamEndsOnAnEmptyGeneratedText(t *testing.T) {
 	}
 }
 
+func TestTextGenerationStreamMalformedEvent(t *testing.T) {
+	fake := newFakeAPI(t)
+	fake.Status("POST "+hfPath, http.StatusOK, "text/event-stream", "data:{\"token\":\n\n")
+	c := routedClient(t, fake, "hf-inference", inference.TaskTextGeneration)
+	var err error
+	for _, err = range c.TextGenerationStream(t.Context(), "Hello", nil) {
+	}
+	want := `inference: text-generation from provider hf-inference: malformed event "{\"token\":": unexpected end of JSON input`
+	if !errors.Is(err, inference.ErrMalformedStream) || err.Error() != want {
+		t.Errorf("err = %v\nwant ErrMalformedStream, %s", err, want)
+	}
+}
+
 func TestAutoPicksHFInferenceForAnotherPipeline(t *testing.T) {
 	fake := newFakeAPI(t)
 	fake.JSON("POST /hf-inference/models/org/minilm/pipeline/feature-extraction", `[[0.25,0.5]]`)

@@ -98,7 +98,8 @@ func (c *Client) TextGeneration(ctx context.Context, prompt string, p *TextGener
 // Details when p asks for them. Nothing is sent until the caller ranges;
 // the first error ends the iteration: an *HTTPError or a
 // *TextGenerationError before any token, a *TextGenerationError for an
-// error event, or io.ErrUnexpectedEOF (wrapped) for a stream cut short.
+// error event, an error matching [ErrMalformedStream] for an event that is
+// not JSON, or io.ErrUnexpectedEOF (wrapped) for a stream cut short.
 func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *TextGenerationInputGenerateParameters, opts ...CallOption) iter.Seq2[TextGenerationStreamOutput, error] {
 	return func(yield func(TextGenerationStreamOutput, error) bool) {
 		tc, err := c.start(ctx, TaskTextGeneration, taskInput{inputs: prompt}, p, opts)
@@ -168,7 +169,7 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 		}
 		var e textGenerationEvent
 		if err := json.Unmarshal([]byte(ev.Data), &e); err != nil {
-			return fmt.Errorf("bad event %.100q: %w", ev.Data, err)
+			return &malformedError{what: "event", data: ev.Data, err: err}
 		}
 		out := e.TextGenerationStreamOutput
 		if len(e.Choices) > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -15,11 +16,12 @@ import (
 
 // request is one HTTP call, kept as bytes so that it can be re-sent.
 type request struct {
-	method string
-	url    string
-	header http.Header
-	body   []byte
-	op     string // what the call does, for error messages
+	method   string
+	url      string
+	header   http.Header
+	body     []byte
+	op       string // what the call does, for error messages
+	provider string // who answers, for [RetryInfo]: a provider, "auto", or ""
 }
 
 // retryPolicy bounds retries: max attempts after the first, delays from base
@@ -33,25 +35,55 @@ type retryPolicy struct {
 // asking for more gets its error returned instead.
 const maxRetryAfter = time.Minute
 
+// RetryInfo describes a retry the client is about to wait for. It is what
+// the hook of [WithRetryHook] receives.
+type RetryInfo struct {
+	// Op is what the call does, as error messages say it: "chat completion
+	// from provider groq", "text-to-image from http://127.0.0.1:8080", ...
+	Op string
+	// Provider is the provider's name, "auto" for the router, "" for a URL
+	// endpoint or the Hub.
+	Provider string
+	// StatusCode is the HTTP status that caused the retry, 0 for a
+	// connection failure.
+	StatusCode int
+	// Err is the error of the failed attempt: an *HTTPError, or the
+	// connection error.
+	Err error
+	// Wait is how long the client will wait before the next attempt: the
+	// server's Retry-After, or the backoff delay.
+	Wait time.Duration
+	// Attempt is the number of the attempt about to be made, 2 for the
+	// first retry.
+	Attempt int
+	// MaxAttempts is 1 + the retries allowed ([WithMaxRetries]).
+	MaxAttempts int
+}
+
 // send performs r with retries on 429, 5xx and connection failures before
 // any response. On success it returns the response and a cancel func that
-// ends the attempt's timeout; the caller closes the body and calls cancel.
+// ends the attempt's timeouts; the caller closes the body and calls cancel.
 // A non-2xx response is returned as an *HTTPError.
 func (c *Client) send(ctx context.Context, r *request) (*http.Response, context.CancelFunc, error) {
-	for attempt := 0; ; attempt++ {
+	for attempt := 1; ; attempt++ {
 		resp, cancel, err := c.sendOnce(ctx, r)
 		if err == nil && resp.StatusCode/100 == 2 {
 			return resp, cancel, nil
 		}
-		var wait time.Duration
+		info := RetryInfo{Op: r.op, Provider: r.provider, Attempt: attempt + 1, MaxAttempts: c.retry.max + 1}
 		if err == nil {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 			resp.Body.Close()
 			cancel()
 			err = newHTTPError(resp, body)
-			wait = retryAfter(resp.Header.Get("Retry-After"))
-			if !retryableStatus(resp.StatusCode) || wait > maxRetryAfter {
+			info.StatusCode = resp.StatusCode
+			info.Wait = retryAfter(resp.Header.Get("Retry-After"))
+			if !retryableStatus(resp.StatusCode) {
 				return nil, nil, err
+			}
+			if info.Wait > maxRetryAfter {
+				return nil, nil, fmt.Errorf("%w (the server asked to retry after %.0fs, more than the %.0fs the client waits)",
+					err, info.Wait.Seconds(), maxRetryAfter.Seconds())
 			}
 		} else {
 			retryable := retryableTransport(ctx, err)
@@ -60,25 +92,36 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, context.
 				return nil, nil, err
 			}
 		}
-		if attempt >= c.retry.max {
+		if attempt > c.retry.max {
 			return nil, nil, err
 		}
-		if wait == 0 {
-			wait = c.retry.backoff(attempt)
+		if info.Wait == 0 {
+			info.Wait = c.retry.backoff(attempt - 1)
 		}
-		c.log.Warn("retrying request", "op", r.op, "attempt", attempt+1, "wait", wait, "error", err)
-		if err := sleep(ctx, wait); err != nil {
+		info.Err = err
+		c.log.Warn("retrying request", "op", r.op, "attempt", attempt, "wait", info.Wait, "error", err)
+		if c.retryHook != nil {
+			c.retryHook(info)
+		}
+		if err := sleep(ctx, info.Wait); err != nil {
 			return nil, nil, classifyErr(ctx, r.op, err)
 		}
 	}
 }
 
+// sendOnce makes one attempt. The returned cancel func ends the attempt's
+// context and its timers.
 func (c *Client) sendOnce(ctx context.Context, r *request) (*http.Response, context.CancelFunc, error) {
 	var actx context.Context
 	var cancel context.CancelFunc
-	if c.timeout > 0 {
+	var wd *watchdog
+	switch {
+	case c.idleTimeout > 0:
+		actx, wd = startWatchdog(ctx, c.timeout, c.idleTimeout, r)
+		cancel = wd.stop
+	case c.timeout > 0:
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
-	} else {
+	default:
 		actx, cancel = context.WithCancel(ctx)
 	}
 	var body io.Reader
@@ -94,10 +137,20 @@ func (c *Client) sendOnce(ctx context.Context, r *request) (*http.Response, cont
 	for _, ck := range c.cookies {
 		req.AddCookie(ck)
 	}
+	if wd != nil {
+		wd.watchUpload(req)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		cancel()
+		if wd != nil && wd.fired.Load() {
+			return nil, nil, wd.err()
+		}
 		return nil, nil, err
+	}
+	if wd != nil {
+		wd.kick()
+		resp.Body = &watchedBody{ReadCloser: resp.Body, w: wd}
 	}
 	return resp, cancel, nil
 }

@@ -10,8 +10,9 @@
 // [Step] and gets the reply the Step describes. A Step can stream text
 // pieces and tool-call deltas with the exact wire shapes of the OpenAI
 // chat API, answer without streaming, fail with an HTTP error, send an
-// "error" event, stall, truncate the stream, send raw server-sent events,
-// or reset the connection. The server records every request, can require
+// "error" event, pace its chunks, stall before or after the response
+// headers, truncate the stream, send raw server-sent events, or reset the
+// connection. The server records every request, can require
 // a bearer token, and fails the test if a request comes that the script
 // did not expect or if a scripted step is never consumed.
 //

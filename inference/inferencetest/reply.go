@@ -122,7 +122,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, st *Step, id, mo
 	}
 	// stop reports whether the stream must end before the next chunk; a
 	// stall or truncation point beyond the last chunk applies before the
-	// finish chunk.
+	// finish chunk. Otherwise it waits the step's Interval, which ends the
+	// stream if the client goes away meanwhile.
 	stop := func(last bool) bool {
 		switch {
 		case c.err != nil:
@@ -130,8 +131,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, st *Step, id, mo
 		case st.Stall && (last || c.chunks >= st.StallAfter):
 			s.block(r)
 			return true
+		case st.TruncateAfter > 0 && (last || c.chunks >= st.TruncateAfter):
+			return true
 		}
-		return st.TruncateAfter > 0 && (last || c.chunks >= st.TruncateAfter)
+		return !s.wait(r, st.Interval)
 	}
 	pieces := encodePieces(st.Text, st.Logprobs)
 	for range max(st.Repeat, 1) {

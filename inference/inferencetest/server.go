@@ -99,6 +99,8 @@ func (s *Server) close() {
 // describe summarises a step for failure messages.
 func describe(st Step) string {
 	switch {
+	case st.StallBeforeHeaders:
+		return "stall before headers"
 	case st.Reset:
 		return "connection reset"
 	case st.RawSSE != "":
@@ -196,6 +198,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case st.StallBeforeHeaders:
+		s.block(r)
 	case st.Reset:
 		s.reset(w)
 	case st.Status != 0 && st.Status != http.StatusOK, st.Body != "":

@@ -7,8 +7,18 @@ import (
 
 // Step scripts the reply to one request of a [Server]. The zero Step answers
 // a chat completion with an empty assistant message and finish reason
-// "stop". Fields are applied in this order: Path, Delay, Reset, Status/Body,
-// RawSSE, then the generated chat completion reply.
+// "stop". Fields are applied in this order: Path, Delay, StallBeforeHeaders,
+// Reset, Status/Body, RawSSE, then the generated chat completion reply.
+// Before each chunk of a streamed reply come Stall (at StallAfter), then
+// TruncateAfter, then the Interval wait; ErrorEvent takes the place of the
+// finish chunk.
+//
+// Two fields make a reply hang until the client goes away, at different
+// points: StallBeforeHeaders before the status line, so that the client
+// still waits for the response headers ([Unresponsive]); Stall, on a
+// streamed reply, after the headers and StallAfter chunks, so that the
+// client is reading the body ([Stalled]). Stall on a non-streaming reply
+// hangs before the headers, like StallBeforeHeaders.
 type Step struct {
 	// Path, if non-empty, is the path (without query) the request must
 	// have; a request to another path is reported with t.Errorf and answered
@@ -64,8 +74,23 @@ type Step struct {
 
 	// Stall makes the stream stop writing after StallAfter chunks and block
 	// until the client goes away (or the Server is closed); nothing more is
-	// sent. A non-streaming reply stalls before writing anything.
+	// sent. A streamed reply has sent its status and headers by then (with
+	// StallAfter 0, nothing else); a non-streaming reply stalls before
+	// writing anything.
 	Stall bool
+
+	// StallBeforeHeaders makes the server block before writing anything,
+	// status line and headers included, until the client goes away (or the
+	// Server is closed), whatever the request: a server that accepted the
+	// request and never answers.
+	StallBeforeHeaders bool
+
+	// Interval, if > 0, is how long a streamed reply waits before each
+	// content, tool-call and finish chunk (and before the ErrorEvent); the
+	// status and headers are sent at once. The wait ends early, and the
+	// reply with it, if the client goes away. It has no effect on a
+	// non-streaming reply, RawSSE or Body.
+	Interval time.Duration
 
 	// TruncateAfter, if > 0, ends the stream after this many chunks (or
 	// before the finish chunk if there are fewer), without a finish reason
@@ -142,3 +167,7 @@ func Raw(sse string) Step { return Step{RawSSE: sse} }
 // ResetConnection returns a Step that closes the connection without
 // writing a response.
 func ResetConnection() Step { return Step{Reset: true} }
+
+// Unresponsive returns a Step that reads the request and then writes
+// nothing, not even the response headers, until the client goes away.
+func Unresponsive() Step { return Step{StallBeforeHeaders: true} }
