@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
@@ -24,10 +25,14 @@ type Client struct {
 	stderr io.Writer
 	elicit ElicitationHandler
 
+	// onStart, set by tests only, learns the pid of each stdio child.
+	onStart func(pid int)
+
 	mu       sync.Mutex
 	sessions []*session
 	byTool   map[string]*session
 	tools    []inference.Tool
+	added    int // servers AddServers was asked for, to number clashing names
 	closed   bool
 }
 
@@ -61,13 +66,18 @@ func WithModel(model string) Option {
 }
 
 // WithLogger returns an Option that receives warnings: a skipped duplicate
-// tool, a server that failed to close. The default discards them.
+// tool, an allowedTools entry that names no tool of its server. Each
+// warning's message is a complete sentence naming the server, so a handler
+// may print the message alone. The default discards them.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error { o.log = l; return nil }
 }
 
 // WithServerStderr returns an Option that receives the standard error of
-// stdio servers (default: discarded).
+// stdio servers, line by line, each line prefixed with "[NAME] " where NAME
+// is the server's display name. Writes to w are serialised. Without it the
+// output is not shown; either way the last lines a server wrote end the
+// message of its [ServerError].
 func WithServerStderr(w io.Writer) Option {
 	return func(o *options) error { o.stderr = w; return nil }
 }
@@ -91,11 +101,11 @@ func New(opts ...Option) (*Client, error) {
 	if o.log == nil {
 		o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if o.stderr == nil {
-		o.stderr = io.Discard
+	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, byTool: map[string]*session{}}
+	if o.stderr != nil {
+		c.stderr = &lockedWriter{w: o.stderr}
 	}
-	return &Client{Client: o.inf, model: o.model, log: o.log, stderr: o.stderr, elicit: o.elicit,
-		byTool: map[string]*session{}}, nil
+	return c, nil
 }
 
 // AddServer connects one server and adds its tools; see [Client.AddServers].
@@ -103,50 +113,127 @@ func (c *Client) AddServer(ctx context.Context, cfg ServerConfig) error {
 	return c.AddServers(ctx, []ServerConfig{cfg})
 }
 
-// AddServers connects the servers in parallel, then adds their tools in the
-// order of cfgs. A tool whose name is already taken is skipped with a
-// warning. If any server fails, the ones that connected are kept and the
-// error joins every failure, each naming its server.
+// AddServers connects the servers in parallel, each within its
+// [ServerConfig.ConnectTimeout], then adds their tools in the order of
+// cfgs. A tool whose name is already taken is skipped with a warning, and
+// so is an AllowedTools entry that names no tool of its server. If any
+// server fails, the ones that connected are kept and the error joins one
+// *[ServerError] per failure. Servers are named as [ServerNames] says; a
+// summary already taken by a server of an earlier call gets "#N", N
+// counting every server ever passed to AddServers.
 func (c *Client) AddServers(ctx context.Context, cfgs []ServerConfig) error {
+	names, bases := c.reserveNames(cfgs)
 	sessions := make([]*session, len(cfgs))
 	errs := make([]error, len(cfgs))
 	var wg sync.WaitGroup
 	for i, cfg := range cfgs {
 		wg.Go(func() {
-			s, err := c.connect(ctx, cfg)
+			s, err := c.connect(ctx, cfg, names[i])
 			if err != nil {
-				errs[i] = fmt.Errorf("mcpclient: server %s: %w", describe(cfg), err)
+				errs[i] = err
 				return
 			}
+			s.base = bases[i]
 			sessions[i] = s
 		})
 	}
 	wg.Wait()
+	warnings := c.register(sessions)
+	for _, w := range warnings {
+		c.log.Warn(w.msg, w.args...)
+	}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		errs = append(errs, errors.New("mcpclient: client closed while connecting"))
+	}
+	return errors.Join(errs...)
+}
+
+// reserveNames names the servers of cfgs. It returns their display names
+// and their names before numbering.
+func (c *Client) reserveNames(cfgs []ServerConfig) (names, bases []string) {
+	names = ServerNames(cfgs)
+	bases = make([]string, len(cfgs))
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	taken := map[string]bool{}
+	for _, s := range c.sessions {
+		taken[s.name], taken[s.base] = true, true
+	}
+	for i, cfg := range cfgs {
+		bases[i] = cfg.Name
+		if cfg.Name == "" {
+			bases[i] = summarize(cfg)
+			if taken[names[i]] || taken[bases[i]] {
+				names[i] = bases[i] + "#" + strconv.Itoa(c.added+i+1)
+			}
+		}
+	}
+	c.added += len(cfgs)
+	return names, bases
+}
+
+type warning struct {
+	msg  string
+	args []any
+}
+
+// register adds the connected sessions and their tools, or closes them if
+// the client was closed meanwhile. It returns the warnings to log.
+func (c *Client) register(sessions []*session) []warning {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		closeAll(sessions)
+		return nil
+	}
+	var warnings []warning
 	for _, s := range sessions {
 		if s == nil {
 			continue
 		}
-		if c.closed {
-			s.close()
-			continue
-		}
 		c.sessions = append(c.sessions, s)
+		for _, name := range s.unknownAllowed {
+			warnings = append(warnings, warning{
+				fmt.Sprintf("server %q: allowedTools names %q, which the server does not have", s.name, name),
+				[]any{"server", s.name, "tool", name}})
+		}
 		for _, t := range s.tools {
 			name := t.Function.Name
-			if _, taken := c.byTool[name]; taken {
-				c.log.Warn("skipping duplicate tool", "tool", name, "server", describe(s.cfg))
+			if other, taken := c.byTool[name]; taken {
+				warnings = append(warnings, warning{
+					fmt.Sprintf("server %q: tool %q skipped: server %q already offers a tool of that name", s.name, name, other.name),
+					[]any{"server", s.name, "tool", name}})
 				continue
 			}
 			c.byTool[name] = s
 			c.tools = append(c.tools, t)
 		}
 	}
-	if c.closed {
-		errs = append(errs, errors.New("mcpclient: client closed while connecting"))
+	return warnings
+}
+
+// Servers returns the display names of the connected servers, in the order
+// they were configured. It is safe for concurrent use.
+func (c *Client) Servers() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	names := make([]string, len(c.sessions))
+	for i, s := range c.sessions {
+		names[i] = s.name
 	}
-	return errors.Join(errs...)
+	return names
+}
+
+// ServerOf returns the display name of the server that offers tool, "" if
+// none does. It is safe for concurrent use.
+func (c *Client) ServerOf(tool string) string {
+	if s := c.session(tool); s != nil {
+		return s.name
+	}
+	return ""
 }
 
 // Tools returns the MCP tools available to the model, in the order they are
@@ -159,16 +246,24 @@ func (c *Client) Tools() []inference.Tool {
 
 // Close ends every session: stdio children get their stdin closed, then
 // SIGTERM, then SIGKILL for their whole process group; HTTP sessions are
-// deleted. It returns the errors of sessions that did not close cleanly.
+// deleted. It returns a *[ServerError] (Op "close") for each session that
+// did not close cleanly, leaving out servers already reported gone.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	sessions := c.sessions
 	c.sessions, c.byTool, c.tools, c.closed = nil, map[string]*session{}, nil, true
 	c.mu.Unlock()
+	return closeAll(sessions)
+}
+
+// closeAll closes the sessions in parallel; nil ones are skipped.
+func closeAll(sessions []*session) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(sessions))
 	for i, s := range sessions {
-		wg.Go(func() { errs[i] = s.close() })
+		if s != nil {
+			wg.Go(func() { errs[i] = s.close() })
+		}
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -176,16 +271,22 @@ func (c *Client) Close() error {
 
 // CallTool runs one tool of a connected server with args and returns its
 // result flattened to text, as the model would see it. A tool error result
-// is returned as text too; an error means the call itself failed (no such
-// tool, the server gone, a timeout).
+// is returned as text too; an error means the call itself failed: no
+// server offers the tool, the server answered with an error, or the call
+// did not get an answer (a *[ServerError]: the server went away, wrapping
+// [ErrServerGone], or the call timed out).
 func (c *Client) CallTool(ctx context.Context, name string, args map[string]any) (string, error) {
 	s := c.session(name)
 	if s == nil {
 		return "", fmt.Errorf("mcpclient: no server offers tool %q", name)
 	}
 	res, err := s.call(ctx, name, args)
-	if err != nil {
-		return "", fmt.Errorf("mcpclient: tool %s: %w", name, err)
+	var rpc *rpcError
+	switch {
+	case errors.As(err, &rpc):
+		return "", fmt.Errorf("mcpclient: %w", err)
+	case err != nil:
+		return "", err
 	}
 	return flattenResult(res), nil
 }
@@ -194,16 +295,4 @@ func (c *Client) session(tool string) *session {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.byTool[tool]
-}
-
-// describe names a server for messages.
-func describe(cfg ServerConfig) string {
-	switch cfg.Type {
-	case TransportStdio:
-		return fmt.Sprintf("%q (stdio)", cfg.Command)
-	case TransportBuiltin:
-		return fmt.Sprintf("%q (builtin)", cfg.Name)
-	default:
-		return fmt.Sprintf("%s (%s)", cfg.URL, cfg.Type)
-	}
 }

@@ -27,8 +27,11 @@ type ServerConfig struct {
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 
-	// Name selects a builtin server ("filesystem"); Args are its arguments
-	// (for filesystem: the root directory, default the current one).
+	// Name is the server's display name in messages, logs and errors; see
+	// [ServerNames] for the name a server gets without one. For type
+	// builtin it also selects the server ("filesystem"), and Args are its
+	// arguments (for filesystem: the root directory, default the current
+	// one).
 	Name string `json:"name,omitempty"`
 
 	// AllowedTools, when non-empty, keeps only these tools of the server.
@@ -37,4 +40,14 @@ type ServerConfig struct {
 	// Timeout bounds each tool call on this server (default: none besides
 	// the caller's context).
 	Timeout time.Duration `json:"-"`
+
+	// ConnectTimeout bounds connecting this server: starting it, the
+	// initialize handshake and listing its tools. Zero means
+	// [DefaultConnectTimeout].
+	ConnectTimeout time.Duration `json:"-"`
 }
+
+// DefaultConnectTimeout is the connect timeout of a server whose
+// [ServerConfig.ConnectTimeout] is zero: long enough for a package runner
+// such as npx to download the server on first use.
+const DefaultConnectTimeout = 60 * time.Second

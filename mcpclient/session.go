@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"slices"
@@ -23,40 +24,209 @@ import (
 // session is one connected server.
 type session struct {
 	cfg   ServerConfig
+	name  string // display name
+	base  string // the name before "#N" was added to tell it apart
 	mc    *mcpc.Client
 	tools []inference.Tool
+	// unknownAllowed are the AllowedTools entries the server does not have.
+	unknownAllowed []string
+	// stopLife ends the context the transport was started with, which
+	// outlives connecting, though not the caller's ctx (a stdio transport
+	// answers server requests in it, an SSE stream reads in it).
+	stopLife context.CancelFunc
 
-	mu  sync.Mutex
-	cmd *exec.Cmd // the stdio child, once started
+	// For a stdio server: its transport, the tail of its stderr, and a
+	// channel closed when its stderr has been read to the end (nil until
+	// the child has started).
+	stdio      *transport.Stdio
+	tail       *stderrTail
+	stderrDone chan struct{}
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd // the stdio child, once built
+	pid  int       // its pid (and process group), once started
+	gone bool      // reported gone: its close error is no news
+	exit string    // how the child ended, once known
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // connect starts the transport, initialises the session and lists the
-// server's tools (all pages), filtered by AllowedTools.
-func (c *Client) connect(ctx context.Context, cfg ServerConfig) (*session, error) {
-	s := &session{cfg: cfg}
-	mc, err := s.newClient(ctx, c)
+// server's tools (all pages), filtered by AllowedTools, within the server's
+// connect timeout. On failure the session is closed and the error is a
+// *ServerError.
+func (c *Client) connect(ctx context.Context, cfg ServerConfig, name string) (*session, error) {
+	s := &session{cfg: cfg, name: name}
+	life, stop := context.WithCancel(ctx)
+	s.stopLife = stop
+	mc, err := s.newClient(c)
 	if err != nil {
-		return nil, err
+		stop()
+		return nil, &ServerError{Server: name, Op: "start", Err: err}
 	}
 	s.mc = mc
-	if err := s.start(ctx); err != nil {
-		s.close()
-		return nil, err
+	d := cfg.ConnectTimeout
+	if d <= 0 {
+		d = DefaultConnectTimeout
 	}
-	return s, nil
+	cctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	// Ending the connect context also ends a handshake that runs in the
+	// transport's life context (an SSE stream waiting for its endpoint).
+	unwatch := context.AfterFunc(cctx, stop)
+	op, err := s.handshake(life, cctx, c.onStart)
+	if !unwatch() && err == nil {
+		err = cctx.Err()
+	}
+	if err == nil {
+		return s, nil
+	}
+	switch {
+	case ctx.Err() != nil:
+		err = ctx.Err()
+	case cctx.Err() != nil:
+		err = &timeoutError{d: d, connect: true}
+	case s.stdio == nil && op == "initialize" && isDial(err):
+		op = "connect"
+	}
+	return nil, s.failure(op, err)
 }
 
-func (s *session) newClient(ctx context.Context, c *Client) (*mcpc.Client, error) {
+// handshake starts the transport in life and initialises the session and
+// lists its tools in ctx. It returns the step that failed.
+func (s *session) handshake(life, ctx context.Context, onStart func(int)) (string, error) {
+	if err := s.mc.Start(life); err != nil {
+		if s.stdio == nil && s.cfg.Type != TransportBuiltin {
+			return "connect", err
+		}
+		return "start", err
+	}
+	if s.stdio != nil {
+		s.mu.Lock()
+		if s.cmd != nil && s.cmd.Process != nil {
+			s.pid = s.cmd.Process.Pid
+		}
+		pid := s.pid
+		s.mu.Unlock()
+		s.readStderr()
+		if pid > 0 && onStart != nil {
+			onStart(pid)
+		}
+	}
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "tiny-agents-go", Version: version.Version}
+	if _, err := s.mc.Initialize(ctx, init); err != nil {
+		return "initialize", err
+	}
+	res, err := s.mc.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		return "list tools", err
+	}
+	have := map[string]bool{}
+	for _, t := range res.Tools {
+		have[t.Name] = true
+		if len(s.cfg.AllowedTools) > 0 && !slices.Contains(s.cfg.AllowedTools, t.Name) {
+			continue
+		}
+		s.tools = append(s.tools, toInferenceTool(t))
+	}
+	for _, name := range s.cfg.AllowedTools {
+		if !have[name] {
+			s.unknownAllowed = append(s.unknownAllowed, name)
+		}
+	}
+	return "", nil
+}
+
+// readStderr copies the child's stderr, which the transport drains into a
+// buffer of its own, into the tail until the stream ends: when the child
+// and whatever inherited its stderr have exited, or the session closes.
+// Reading the transport's buffer to its end, rather than mirroring the
+// drain through transport.WithCommandStderrWriter, tells when the tail is
+// complete: that mirror is not waited for, so the last lines a crashing
+// server writes could arrive after its error was built.
+func (s *session) readStderr() {
+	r := s.stdio.Stderr()
+	if r == nil {
+		return
+	}
+	s.stderrDone = make(chan struct{})
+	go func() {
+		defer close(s.stderrDone)
+		io.Copy(s.tail, r)
+		s.tail.flush()
+	}()
+}
+
+// goneWait bounds the wait for a server that went away to finish: its
+// exit status and the last bytes of its stderr.
+const goneWait = 500 * time.Millisecond
+
+// failure closes the session and describes why op failed.
+func (s *session) failure(op string, err error) *ServerError {
+	gone := s.wentAway(err)
+	if gone {
+		s.awaitStderr(goneWait)
+		s.mu.Lock()
+		err = &goneError{cause: err, earlier: s.gone}
+		s.gone = true
+		s.mu.Unlock()
+	}
+	s.close()
+	s.awaitStderr(goneWait)
+	se := &ServerError{Server: s.name, Op: op, Err: err, Stderr: s.tail.String()}
+	if gone {
+		se.Exit = s.exitOf()
+	}
+	return se
+}
+
+// wentAway reports whether err says the server went away: the connection
+// closed, or the transport failed and the child's stderr has ended with it.
+func (s *session) wentAway(err error) bool {
+	var te *transport.Error
+	return isClosed(err) || errors.As(err, &te) && s.stdio != nil && s.stderrEnded()
+}
+
+// stderrEnded reports whether the child's stderr was read to its end, which
+// happens when the child exits.
+func (s *session) stderrEnded() bool {
+	if s.stderrDone == nil {
+		return false
+	}
+	select {
+	case <-s.stderrDone:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *session) awaitStderr(d time.Duration) {
+	if s.stderrDone == nil {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.stderrDone:
+	case <-t.C:
+	}
+}
+
+func (s *session) newClient(c *Client) (*mcpc.Client, error) {
 	cfg := s.cfg
 	switch cfg.Type {
 	case TransportStdio:
 		if cfg.Command == "" {
 			return nil, errors.New("stdio server without a command")
 		}
-		t := transport.NewStdioWithOptions(cfg.Command, nil, cfg.Args,
-			transport.WithCommandFunc(s.command), transport.WithCommandStderrWriter(c.stderr),
-			transport.WithCommandLogger(c.log))
-		return mcpc.NewClient(t, c.clientOptions()...), nil
+		s.tail = newStderrTail(s.name, c.stderr)
+		s.stdio = transport.NewStdioWithOptions(cfg.Command, nil, cfg.Args,
+			transport.WithCommandFunc(s.command), transport.WithCommandLogger(c.log))
+		return mcpc.NewClient(s.stdio, c.clientOptions()...), nil
 	case TransportSSE:
 		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers))
 		if err != nil {
@@ -112,29 +282,6 @@ func (s *session) command(ctx context.Context, name string, _ []string, args []s
 	return cmd, nil
 }
 
-func (s *session) start(ctx context.Context) error {
-	if err := s.mc.Start(ctx); err != nil {
-		return fmt.Errorf("start: %w", err)
-	}
-	var init mcp.InitializeRequest
-	init.Params.ProtocolVersion = mcp.LATEST_LEGACY_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "tiny-agents-go", Version: version.Version}
-	if _, err := s.mc.Initialize(ctx, init); err != nil {
-		return fmt.Errorf("initialize: %w", err)
-	}
-	res, err := s.mc.ListTools(ctx, mcp.ListToolsRequest{})
-	if err != nil {
-		return fmt.Errorf("list tools: %w", err)
-	}
-	for _, t := range res.Tools {
-		if len(s.cfg.AllowedTools) > 0 && !slices.Contains(s.cfg.AllowedTools, t.Name) {
-			continue
-		}
-		s.tools = append(s.tools, toInferenceTool(t))
-	}
-	return nil
-}
-
 // toInferenceTool turns an MCP tool into a chat tool, keeping the server's
 // input schema as sent.
 func toInferenceTool(t mcp.Tool) inference.Tool {
@@ -152,11 +299,14 @@ func toInferenceTool(t mcp.Tool) inference.Tool {
 	}}
 }
 
-// call runs one tool with the server's timeout, if any.
+// call runs one tool with the server's timeout, if any. A failure is a
+// *ServerError when the server did not answer, an *rpcError when it
+// answered with an error, and wraps ctx's error when ctx ended.
 func (s *session) call(ctx context.Context, name string, args map[string]any) (*mcp.CallToolResult, error) {
+	cctx := ctx
 	if s.cfg.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
+		cctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
 		defer cancel()
 	}
 	if args == nil {
@@ -165,11 +315,23 @@ func (s *session) call(ctx context.Context, name string, args map[string]any) (*
 	var req mcp.CallToolRequest
 	req.Params.Name = name
 	req.Params.Arguments = args
-	res, err := s.mc.CallTool(ctx, req)
-	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, fmt.Errorf("timed out after %s: %w", s.cfg.Timeout, err)
+	res, err := s.mc.CallTool(cctx, req)
+	if err == nil {
+		return res, nil
 	}
-	return res, err
+	op := "call " + name
+	var te *transport.Error
+	switch {
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("tool %q: %w", name, ctx.Err())
+	case cctx.Err() != nil:
+		return nil, &ServerError{Server: s.name, Op: op, Err: &timeoutError{d: s.cfg.Timeout}}
+	case s.wentAway(err):
+		return nil, s.failure(op, err)
+	case errors.As(err, &te):
+		return nil, &ServerError{Server: s.name, Op: op, Err: err}
+	}
+	return nil, &rpcError{tool: name, err: err}
 }
 
 // closeGrace is how long a stdio child gets to exit on its own once its
@@ -177,37 +339,66 @@ func (s *session) call(ctx context.Context, name string, args map[string]any) (*
 // would wait two seconds.
 const closeGrace = 100 * time.Millisecond
 
-// close ends the session and makes sure no process of the child's group
-// outlives it.
+// close ends the session, once, and makes sure no process of the child's
+// group outlives it; it waits for the goroutine reading the child's
+// stderr, for at most goneWait should the stream be held open. It returns
+// nil for a session already reported gone.
 func (s *session) close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.doClose() })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone {
+		return nil
+	}
+	return s.closeErr
+}
+
+func (s *session) doClose() error {
+	defer s.stopLife()
 	if s.mc == nil {
 		return nil
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.mc.Close() }()
 	var err error
+	timer := time.NewTimer(closeGrace)
 	select {
 	case err = <-done:
-	case <-time.After(closeGrace):
+	case <-timer.C:
 		if pgid := s.pgid(); pgid > 0 {
 			syscall.Kill(-pgid, syscall.SIGTERM)
 		}
 		err = <-done
 	}
+	timer.Stop()
 	if pgid := s.pgid(); pgid > 0 {
 		reapGroup(pgid)
+		s.awaitStderr(goneWait)
+		s.mu.Lock()
+		// After mcp-go's Close has waited for the child, and only then,
+		// its state is there to read.
+		if !errors.Is(err, transport.ErrChildShutdownTimeout) {
+			s.exit = exitText(s.cmd.ProcessState)
+		}
+		s.mu.Unlock()
 	}
-	return err
+	if err != nil {
+		return &ServerError{Server: s.name, Op: "close", Err: err, Exit: s.exitOf()}
+	}
+	return nil
+}
+
+func (s *session) exitOf() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exit
 }
 
 // pgid is the stdio child's process group, 0 if there is none.
 func (s *session) pgid() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil || s.cmd.Process == nil {
-		return 0
-	}
-	return s.cmd.Process.Pid
+	return s.pid
 }
 
 // reapGroup ends what is left of a child's process group (children the

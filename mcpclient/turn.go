@@ -22,71 +22,96 @@ type TurnOptions struct {
 
 // ProcessSingleTurnWithTools streams one completion over *messages with the
 // tools, yields every chunk, appends the assistant message, then runs each
-// tool call and yields and appends its tool message. Bad JSON arguments, an
-// unknown tool and a failing tool become tool messages that tell the model
-// what went wrong. The first error is terminal and the conversation stays
-// consistent: every tool call of an appended assistant message is answered,
-// even when ctx is cancelled.
+// tool call and yields and appends its tool message, and yields a
+// *TurnEndEvent last. Bad JSON arguments, an unknown tool and a failing
+// tool become tool messages that tell the model what went wrong. The first
+// error is terminal (no *TurnEndEvent follows it) and the conversation
+// stays consistent: every tool call of an appended assistant message is
+// answered, even when ctx is cancelled.
 func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inference.ChatMessage, opts TurnOptions) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		calls, exited, ok := c.streamTurn(ctx, messages, opts, yield)
-		if !ok || exited {
+		st, ok := c.streamTurn(ctx, messages, opts, yield)
+		if !ok {
 			return
 		}
-		for i, call := range calls {
-			msg, exit := c.runTool(ctx, call, opts.ExitLoopTools)
+		end := &TurnEndEvent{FinishReason: st.finish, Usage: st.usage, ToolCalls: len(st.calls)}
+		if st.exited {
+			yield(end, nil)
+			return
+		}
+		for i, call := range st.calls {
+			msg, exit, err := c.runTool(ctx, call, opts.ExitLoopTools)
 			*messages = append(*messages, msg)
 			if exit || ctx.Err() != nil {
-				answerRemaining(messages, calls[i+1:], exit)
+				answerRemaining(messages, st.calls[i+1:], exit)
 			}
-			if !yield(&ToolResultEvent{Call: call, Message: msg, ExitLoop: exit}, nil) {
-				answerRemaining(messages, calls[i+1:], false)
+			if !yield(&ToolResultEvent{Call: call, Message: msg, ExitLoop: exit, Err: err}, nil) {
+				answerRemaining(messages, st.calls[i+1:], false)
 				return
 			}
 			if exit {
-				return
+				break
 			}
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
 				return
 			}
 		}
+		yield(end, nil)
 	}
 }
 
-// streamTurn runs the completion. It returns the tool calls to run, whether
-// the turn ended early, and false if iteration must stop (error or consumer
-// gone).
+// streamedTurn is what streamTurn learnt.
+type streamedTurn struct {
+	calls  []inference.ToolCall // the tool calls to run
+	exited bool                 // the turn ended early (ExitIfFirstChunkNoTool)
+	finish string               // the last finish reason sent
+	usage  *inference.Usage     // the usage sent, if any
+}
+
+// streamTurn runs the completion. It returns false if iteration must stop
+// (error or consumer gone).
 func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessage, opts TurnOptions,
-	yield func(Event, error) bool) ([]inference.ToolCall, bool, bool) {
+	yield func(Event, error) bool) (streamedTurn, bool) {
 	in := &inference.ChatCompletionInput{
 		Model:      c.model,
 		Messages:   *messages,
 		Tools:      append(slices.Clone(opts.ExitLoopTools), c.Tools()...),
 		ToolChoice: &inference.ToolChoice{Mode: inference.ToolChoiceAuto},
 	}
+	var st streamedTurn
 	var acc inference.ChatCompletionAccumulator
 	n := 0
 	for chunk, err := range c.ChatCompletionStream(ctx, in) {
 		if err != nil {
 			yield(nil, err)
-			return nil, false, false
+			return st, false
 		}
 		n++
 		if err := acc.Add(chunk); err != nil {
 			yield(nil, err)
-			return nil, false, false
+			return st, false
+		}
+		if chunk.Usage != nil {
+			u := *chunk.Usage
+			st.usage = &u
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index == 0 && ch.FinishReason != "" {
+				st.finish = ch.FinishReason
+			}
 		}
 		if opts.ExitIfFirstChunkNoTool && n <= 2 && !acc.HasToolCalls() {
-			return nil, true, true
+			st.exited = true
+			return st, true
 		}
 		if !yield(&ChunkEvent{Chunk: chunk}, nil) {
-			return nil, false, false
+			return st, false
 		}
 	}
 	msg := acc.Message()
 	if msg.Content == "" && len(msg.ToolCalls) == 0 {
-		return nil, false, true
+		return st, true
 	}
 	msg.Role = inference.RoleAssistant
 	msg.Reasoning = ""
@@ -99,41 +124,51 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 	for _, call := range msg.ToolCalls {
 		if !yield(&ToolCallEvent{Call: call}, nil) {
 			answerRemaining(messages, msg.ToolCalls, false)
-			return nil, false, false
+			return st, false
 		}
 	}
-	return msg.ToolCalls, false, true
+	st.calls = msg.ToolCalls
+	return st, true
 }
 
-// runTool runs one call and returns the tool message for it, and whether it
-// was a loop-control tool.
-func (c *Client) runTool(ctx context.Context, call inference.ToolCall, exitTools []inference.Tool) (inference.ChatMessage, bool) {
+// runTool runs one call and returns the tool message for it, whether it
+// was a loop-control tool, and the call's error if the call itself failed.
+func (c *Client) runTool(ctx context.Context, call inference.ToolCall, exitTools []inference.Tool) (inference.ChatMessage, bool, error) {
 	name := call.Function.Name
 	msg := inference.ChatMessage{Role: inference.RoleTool, ToolCallID: call.ID, Name: name}
 	if name == "" {
 		msg.Content = "Invalid tool call with no function name."
-		return msg, false
+		return msg, false, nil
 	}
 	var args map[string]any
 	if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
 		msg.Content = fmt.Sprintf("Invalid JSON generated by the model: %v", err)
-		return msg, false
+		return msg, false, nil
 	}
 	if slices.ContainsFunc(exitTools, func(t inference.Tool) bool { return t.Function.Name == name }) {
-		return msg, true
+		return msg, true, nil
 	}
 	s := c.session(name)
 	if s == nil {
 		msg.Content = "Error: No session found for tool: " + name
-		return msg, false
+		return msg, false, nil
 	}
 	res, err := s.call(ctx, name, args)
 	if err != nil {
-		msg.Content = fmt.Sprintf("Error: MCP tool call failed with error message: %v", err)
-		return msg, false
+		msg.Content = "Error: MCP tool call failed with error message: " + modelText(err)
+		return msg, false, err
 	}
 	msg.Content = flattenResult(res)
-	return msg, false
+	return msg, false, nil
+}
+
+// modelText is what the model is told of a failed call: the first line of
+// the message, without the server's stderr.
+func modelText(err error) string {
+	if rpc, ok := err.(*rpcError); ok {
+		return cleanText(rpc.err)
+	}
+	return firstLine(err.Error())
 }
 
 // answerRemaining appends a tool message for calls that will not run, so

@@ -2,6 +2,7 @@ package mcpclient_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -17,7 +18,10 @@ type turnResult struct {
 	chunks  int
 	calls   []string
 	results []string
+	errs    []error // ToolResultEvent.Err, one per result
 	exit    bool
+	ends    []*mcpclient.TurnEndEvent
+	last    mcpclient.Event
 	err     error
 }
 
@@ -29,13 +33,17 @@ func runTurn(t *testing.T, ctx context.Context, c *mcpclient.Client, msgs *[]inf
 			r.err = err
 			break
 		}
+		r.last = ev
 		switch e := ev.(type) {
+		case *mcpclient.TurnEndEvent:
+			r.ends = append(r.ends, e)
 		case *mcpclient.ChunkEvent:
 			r.chunks++
 		case *mcpclient.ToolCallEvent:
 			r.calls = append(r.calls, e.Call.Function.Name)
 		case *mcpclient.ToolResultEvent:
 			r.results = append(r.results, e.Message.Content)
+			r.errs = append(r.errs, e.Err)
 			r.exit = r.exit || e.ExitLoop
 		}
 	}
@@ -140,6 +148,14 @@ func TestTurnToolFailuresBecomeMessages(t *testing.T) {
 	if !strings.Contains(r.results[2], "disk on fire") {
 		t.Errorf("failing tool message lost the error: %q", r.results[2])
 	}
+	for i, err := range r.errs {
+		if failed := i == 2; (err != nil) != failed {
+			t.Errorf("result %d: Err = %v, want an error only for the call that failed", i, err)
+		}
+	}
+	if len(r.errs) > 2 && (errors.As(r.errs[2], new(*mcpclient.ServerError)) || !strings.Contains(r.errs[2].Error(), "disk on fire")) {
+		t.Errorf("a server's error answer: Err = %v (%T), want its message, not a server failure", r.errs[2], r.errs[2])
+	}
 	if msgs[1].ToolCalls[4].Function.Arguments != "{}" {
 		t.Errorf("empty arguments were not sent back as {}: %q", msgs[1].ToolCalls[4].Function.Arguments)
 	}
@@ -195,6 +211,11 @@ func TestTurnToolTimeout(t *testing.T) {
 	if r.err != nil || len(r.results) != 1 || !strings.Contains(r.results[0], "timed out after 100ms") {
 		t.Errorf("result %+v", r)
 	}
+	var se *mcpclient.ServerError
+	if len(r.errs) != 1 || !errors.As(r.errs[0], &se) || se.Op != "call hang" || !errors.Is(se, context.DeadlineExceeded) ||
+		errors.Is(se, mcpclient.ErrServerGone) {
+		t.Errorf("Err = %v, want a *ServerError for the timeout", r.errs)
+	}
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("the hanging tool held the turn for %s", time.Since(start))
 	}
@@ -230,5 +251,53 @@ func TestTurnStreamErrorLeavesHistoryUntouched(t *testing.T) {
 	r := runTurn(t, t.Context(), c, &msgs, mcpclient.TurnOptions{})
 	if r.err == nil || len(msgs) != 1 {
 		t.Errorf("err %v, history %d", r.err, len(msgs))
+	}
+}
+
+func TestTurnEndEvent(t *testing.T) {
+	usage := &inferencetest.Usage{PromptTokens: 11, CompletionTokens: 7, TotalTokens: 18}
+	want := &inference.Usage{PromptTokens: 11, CompletionTokens: 7, TotalTokens: 18}
+	for _, tc := range []struct {
+		name string
+		step inferencetest.Step
+		opts mcpclient.TurnOptions
+		want mcpclient.TurnEndEvent
+	}{
+		{"text with usage", inferencetest.Step{Text: []string{"Hel", "lo"}, Usage: usage},
+			mcpclient.TurnOptions{}, mcpclient.TurnEndEvent{FinishReason: "stop", Usage: want}},
+		{"tool calls", inferencetest.Step{ToolCalls: []inferencetest.ToolCall{call("c1", "echo", `{"text":"a"}`), call("c2", "add", `{}`)}, Usage: usage},
+			mcpclient.TurnOptions{}, mcpclient.TurnEndEvent{FinishReason: "tool_calls", Usage: want, ToolCalls: 2}},
+		{"no usage, other finish reason", inferencetest.Step{Text: []string{"cut"}, FinishReason: "length"},
+			mcpclient.TurnOptions{}, mcpclient.TurnEndEvent{FinishReason: "length"}},
+		{"loop-control tool", inferencetest.Step{ToolCalls: []inferencetest.ToolCall{call("c1", "task_complete", `{}`), call("c2", "echo", `{}`)}},
+			mcpclient.TurnOptions{ExitLoopTools: tools.ExitLoopTools()}, mcpclient.TurnEndEvent{FinishReason: "tool_calls", ToolCalls: 2}},
+		{"ended early without a tool call", inferencetest.Step{Text: []string{"a", "b", "c"}, Usage: usage},
+			mcpclient.TurnOptions{ExitIfFirstChunkNoTool: true}, mcpclient.TurnEndEvent{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _ := newClient(t, tc.step)
+			if err := c.AddServer(t.Context(), httpConfig(t)); err != nil {
+				t.Fatal(err)
+			}
+			msgs := []inference.ChatMessage{{Role: inference.RoleUser, Content: "go"}}
+			r := runTurn(t, t.Context(), c, &msgs, tc.opts)
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if len(r.ends) != 1 || r.last != r.ends[0] {
+				t.Fatalf("turn ends %v, last event %T: want one *TurnEndEvent, last", r.ends, r.last)
+			}
+			if !reflect.DeepEqual(*r.ends[0], tc.want) {
+				t.Errorf("TurnEndEvent = %+v (usage %+v), want %+v (usage %+v)", *r.ends[0], r.ends[0].Usage, tc.want, tc.want.Usage)
+			}
+		})
+	}
+}
+
+func TestNoTurnEndAfterAnError(t *testing.T) {
+	c, _ := newClient(t, inferencetest.Truncated(1, "a", "b"))
+	msgs := []inference.ChatMessage{{Role: inference.RoleUser, Content: "go"}}
+	if r := runTurn(t, t.Context(), c, &msgs, mcpclient.TurnOptions{}); r.err == nil || len(r.ends) != 0 {
+		t.Errorf("err %v, turn ends %v: want an error and no TurnEndEvent", r.err, r.ends)
 	}
 }

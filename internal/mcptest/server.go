@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -18,17 +20,64 @@ import (
 // serve MCP over stdio instead of running the tests.
 const EnvServe = "TINY_AGENTS_TEST_MCP_STDIO"
 
+// EnvMode selects how a stdio child misbehaves; see [ServeIfChild].
+const EnvMode = "TINY_AGENTS_TEST_MCP_MODE"
+
+// EnvDelay is how long a child in mode "slow" waits before serving, in
+// time.ParseDuration's syntax ("300ms").
+const EnvDelay = "TINY_AGENTS_TEST_MCP_DELAY"
+
+// CrashMessage is the last line a child in mode "crash" writes to stderr.
+const CrashMessage = "FAKE_API_KEY environment variable is required"
+
 // ServeIfChild serves [NewServer] over stdio and exits when the process was
 // started as a stdio server (EnvServe=1); it returns otherwise. Call it first
-// in TestMain.
+// in TestMain. EnvMode makes the child misbehave:
+//
+//   - "crash": write three lines to stderr, the last being [CrashMessage],
+//     and exit with status 1 without reading anything;
+//   - "garbage": print a line that is not JSON on stdout ten times a
+//     second, never answer, and exit when stdin closes;
+//   - "silent": read stdin, never answer, and exit when stdin closes;
+//   - "slow": wait EnvDelay, then serve normally.
 func ServeIfChild() {
 	if os.Getenv(EnvServe) != "1" {
 		return
+	}
+	switch os.Getenv(EnvMode) {
+	case "crash":
+		fmt.Fprintln(os.Stderr, "starting the fake server")
+		fmt.Fprintln(os.Stderr, "reading the configuration")
+		fmt.Fprintln(os.Stderr, CrashMessage)
+		os.Exit(1)
+	case "garbage":
+		go func() {
+			for range time.Tick(100 * time.Millisecond) {
+				fmt.Println("Server listening... this is not JSON")
+			}
+		}()
+		fmt.Println("Server listening... this is not JSON")
+		drainStdin()
+	case "silent":
+		drainStdin()
+	case "slow":
+		d, err := time.ParseDuration(os.Getenv(EnvDelay))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mode slow:", err)
+			os.Exit(2)
+		}
+		time.Sleep(d)
 	}
 	if err := server.ServeStdio(NewServer(os.Getenv("TINY_AGENTS_TEST_MCP_NAME"))); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	os.Exit(0)
+}
+
+// drainStdin reads stdin to its end, then exits.
+func drainStdin() {
+	io.Copy(io.Discard, os.Stdin)
 	os.Exit(0)
 }
 
@@ -38,10 +87,19 @@ func StdioEnv(name string) map[string]string {
 	return map[string]string{EnvServe: "1", "TINY_AGENTS_TEST_MCP_NAME": name, "GORACE": "atexit_sleep_ms=0"}
 }
 
+// StdioEnvMode is [StdioEnv] with the child in mode, one of the modes of
+// [ServeIfChild]. For "slow", add EnvDelay to the map.
+func StdioEnvMode(name, mode string) map[string]string {
+	env := StdioEnv(name)
+	env[EnvMode] = mode
+	return env
+}
+
 // NewServer returns an MCP server whose tools cover every result shape:
 // echo, add, fail (a Go error), tool_error (an error result), image,
 // resources, empty, hang (blocks until cancelled), ask_user (elicits a
-// name and an age), die (exits the process), env (reads a variable) and pid. Every server has
+// name and an age), die (writes "dying now" to stderr and exits with
+// status 3), env (reads a variable) and pid. Every server has
 // the same tool names, so two of them collide on purpose.
 func NewServer(name string) *server.MCPServer {
 	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true), server.WithElicitation())
@@ -92,6 +150,7 @@ func NewServer(name string) *server.MCPServer {
 		return mcp.NewToolResultText(string(res.Action) + " " + string(b)), nil
 	})
 	s.AddTool(mcp.NewTool("die"), func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		fmt.Fprintln(os.Stderr, "dying now")
 		os.Exit(3) // a server that crashes in the middle of a call
 		return nil, nil
 	})
