@@ -111,9 +111,11 @@ func (a *Agent) Messages() []inference.ChatMessage {
 
 // Run adds input as a user message and loops turns until the model calls a
 // loop-control tool, answers in text after a round of tools, or MaxTurns
-// turns have run. Events are yielded as they happen; the first error is
-// terminal. Cancelling ctx stops the run and leaves the conversation
-// consistent for the next Run.
+// turns have run. Events are yielded as they happen: each turn's events end
+// with a *mcpclient.TurnEndEvent, and a run that was not cut short by an
+// error ends with a *mcpclient.RunEndEvent saying why it stopped. The first
+// error is terminal. Cancelling ctx stops the run and leaves the
+// conversation consistent for the next Run.
 func (a *Agent) Run(ctx context.Context, input string) iter.Seq2[mcpclient.Event, error] {
 	return a.RunMessages(ctx, []inference.ChatMessage{{Role: inference.RoleUser, Content: input}})
 }
@@ -124,14 +126,20 @@ func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) 
 	return func(yield func(mcpclient.Event, error) bool) {
 		a.mu.Lock()
 		defer a.mu.Unlock()
+		start := len(a.messages)
 		a.messages = append(a.messages, input...)
+		end := &mcpclient.RunEndEvent{Reason: mcpclient.StopMaxTurns}
 		nextTurnShouldCallTools := true
 		for turn := 0; turn < a.maxTurns; turn++ {
 			opts := mcpclient.TurnOptions{
 				ExitLoopTools:          tools.ExitLoopTools(),
 				ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
 			}
+			end.Turns++
 			for ev, err := range a.ProcessSingleTurnWithTools(ctx, &a.messages, opts) {
+				if te, ok := ev.(*mcpclient.TurnEndEvent); ok {
+					end.Usage = addUsage(end.Usage, te.Usage)
+				}
 				if !yield(ev, err) || err != nil {
 					return
 				}
@@ -139,12 +147,40 @@ func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) 
 			last := a.messages[len(a.messages)-1]
 			lastIsTool := last.Role == inference.RoleTool
 			if lastIsTool && tools.IsExitLoop(last.Name) {
-				return
+				end.Reason = mcpclient.StopExitTool
+				break
 			}
 			if !lastIsTool && nextTurnShouldCallTools {
-				return
+				end.Reason = mcpclient.StopAnswered
+				break
 			}
 			nextTurnShouldCallTools = !lastIsTool
 		}
+		end.Answer = lastAnswer(a.messages[start:])
+		yield(end, nil)
 	}
+}
+
+// lastAnswer is the content of the last assistant message that has some.
+func lastAnswer(msgs []inference.ChatMessage) string {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m := msgs[i]; m.Role == inference.RoleAssistant && m.Content != "" {
+			return m.Content
+		}
+	}
+	return ""
+}
+
+// addUsage adds u to sum; nil stands for "no usage reported".
+func addUsage(sum, u *inference.Usage) *inference.Usage {
+	if u == nil {
+		return sum
+	}
+	if sum == nil {
+		sum = &inference.Usage{}
+	}
+	sum.PromptTokens += u.PromptTokens
+	sum.CompletionTokens += u.CompletionTokens
+	sum.TotalTokens += u.TotalTokens
+	return sum
 }

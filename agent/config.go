@@ -1,20 +1,20 @@
 package agent
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
 // Config is an agent.json: the model, how to reach it, and the MCP servers
-// whose tools the agent uses.
+// whose tools the agent uses. Build it with [ParseConfig] or [Load], or as a
+// literal; it is not safe for concurrent use while it is being changed.
 type Config struct {
 	Model       string                   `json:"model"`
 	Provider    string                   `json:"provider,omitempty"`
@@ -23,15 +23,38 @@ type Config struct {
 	Inputs      []Input                  `json:"inputs,omitempty"`
 	Servers     []mcpclient.ServerConfig `json:"servers"`
 
+	// Timeouts are the agent-wide timeouts of the file (0: not set). A
+	// server's own connectTimeout and toolTimeout are in its
+	// [mcpclient.ServerConfig].
+	Timeouts Timeouts `json:"-"`
+
 	// Prompt is the system prompt from PROMPT.md or AGENTS.md beside the
 	// config, "" for the default one.
 	Prompt string `json:"-"`
 	// Source says where the config was loaded from, for messages.
 	Source string `json:"-"`
+	// Warnings are what parsing ignored (unknown fields, unsupported input
+	// types), each "SOURCE: FIELD: MSG", in file order.
+	Warnings []string `json:"-"`
+
+	secrets []string       // values of password inputs, set by ResolveInputs
+	origins map[int]origin // servers added by AddMCPConfig, by index
+}
+
+// Timeouts are the optional timeouts of an agent.json; 0 means not set.
+type Timeouts struct {
+	// Connect bounds starting a server, the initialize handshake and
+	// listing its tools (connectTimeout).
+	Connect time.Duration
+	// Idle bounds a streamed completion that sends nothing (idleTimeout).
+	Idle time.Duration
+	// Tool bounds each tool call (toolTimeout).
+	Tool time.Duration
 }
 
 // Input is a value asked of the user when the agent starts, substituted for
-// ${input:ID} in server env values, headers, URLs and the API key.
+// ${input:ID} in server commands, args, env values, headers and URLs, and in
+// the API key.
 type Input struct {
 	ID          string `json:"id"`
 	Description string `json:"description,omitempty"`
@@ -39,7 +62,8 @@ type Input struct {
 	Password    bool   `json:"password,omitempty"`
 }
 
-// ConfigError is an invalid agent.json. Error() reads "SOURCE: FIELD: MSG".
+// ConfigError is an invalid agent.json or MCP config file. Error() reads
+// "SOURCE: FIELD: MSG".
 type ConfigError struct {
 	Source string // the file or agent name
 	Field  string // a path such as servers[1].command, or "" for the whole file
@@ -54,87 +78,33 @@ func (e *ConfigError) Error() string {
 	return e.Source + ": " + e.Field + ": " + e.Msg
 }
 
-// serverWire accepts the flat server shape of the Python reference and the
-// nested "config" shape of the JS one.
-type serverWire struct {
-	Type         string            `json:"type"`
-	Command      string            `json:"command"`
-	Args         []string          `json:"args"`
-	Env          map[string]string `json:"env"`
-	Cwd          string            `json:"cwd"`
-	URL          string            `json:"url"`
-	Headers      map[string]string `json:"headers"`
-	Name         string            `json:"name"`
-	AllowedTools []string          `json:"allowedTools"`
-	AllowedSnake []string          `json:"allowed_tools"`
-	Config       *struct {
-		Command string            `json:"command"`
-		Args    []string          `json:"args"`
-		Env     map[string]string `json:"env"`
-		Cwd     string            `json:"cwd"`
-		URL     string            `json:"url"`
-		Options *struct {
-			RequestInit *struct {
-				Headers map[string]string `json:"headers"`
-			} `json:"requestInit"`
-		} `json:"options"`
-	} `json:"config"`
+// origin says where a server was declared, for messages.
+type origin struct {
+	source    string
+	path      string // the server, such as servers[2] or mcpServers.github
+	nameField string // where its name is written
 }
 
-type configWire struct {
-	Model       string       `json:"model"`
-	Provider    string       `json:"provider"`
-	EndpointURL string       `json:"endpointUrl"`
-	APIKey      string       `json:"apiKey"`
-	Inputs      []Input      `json:"inputs"`
-	Servers     []serverWire `json:"servers"`
-}
-
-// ParseConfig parses and validates an agent.json. Unknown fields are errors,
-// so that a typo is not silently ignored. It returns a *ConfigError naming
-// source and the field.
+// ParseConfig parses and validates an agent.json. Unknown fields are not
+// errors, as in the references, but each one becomes a warning in
+// [Config.Warnings]. It returns a *ConfigError naming source and the field
+// for invalid JSON, a value of the wrong type, a missing or contradictory
+// field, or a file that is a Claude Desktop, Cursor or VS Code MCP config.
 func ParseConfig(data []byte, source string) (*Config, error) {
-	var w configWire
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return nil, &ConfigError{Source: source, Msg: describeJSONError(data, err)}
+	doc, err := decodeJSON(data)
+	if err != nil {
+		return nil, &ConfigError{Source: source, Msg: err.Error()}
 	}
-	if dec.More() {
-		return nil, &ConfigError{Source: source, Msg: "unexpected data after the JSON object"}
+	r := &reader{source: source}
+	cfg := r.config(doc)
+	if r.err != nil {
+		return nil, r.err
 	}
-	cfg := &Config{Model: w.Model, Provider: w.Provider, EndpointURL: w.EndpointURL, APIKey: w.APIKey,
-		Inputs: w.Inputs, Source: source}
-	for _, s := range w.Servers {
-		cfg.Servers = append(cfg.Servers, s.normalize())
-	}
+	cfg.Warnings = r.sortedWarnings()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
-}
-
-func (s serverWire) normalize() mcpclient.ServerConfig {
-	out := mcpclient.ServerConfig{Type: s.Type, Command: s.Command, Args: s.Args, Env: s.Env, Cwd: s.Cwd,
-		URL: s.URL, Headers: s.Headers, Name: s.Name, AllowedTools: s.AllowedTools}
-	if out.AllowedTools == nil {
-		out.AllowedTools = s.AllowedSnake
-	}
-	if c := s.Config; c != nil {
-		out.Command = firstNonEmpty(out.Command, c.Command)
-		if out.Args == nil {
-			out.Args = c.Args
-		}
-		if out.Env == nil {
-			out.Env = c.Env
-		}
-		out.Cwd = firstNonEmpty(out.Cwd, c.Cwd)
-		out.URL = firstNonEmpty(out.URL, c.URL)
-		if out.Headers == nil && c.Options != nil && c.Options.RequestInit != nil {
-			out.Headers = c.Options.RequestInit.Headers
-		}
-	}
-	return out
 }
 
 var inputRef = regexp.MustCompile(`\$\{input:([^}]*)\}`)
@@ -149,99 +119,146 @@ func (c *Config) validate() error {
 	if c.EndpointURL != "" && !isHTTP(c.EndpointURL) {
 		return fail("endpointUrl", "%q is not an http(s) URL", c.EndpointURL)
 	}
+	if p := c.Provider; p != "" && p != "auto" && !slices.Contains(inference.Providers(), p) {
+		return fail("provider", "unknown provider %q (known: auto, %s)", p, strings.Join(inference.Providers(), ", "))
+	}
+	declared, err := validateInputs(c.Source, "inputs", c.Inputs)
+	if err != nil {
+		return err
+	}
+	if err := checkRefs(c.Source, "apiKey", c.APIKey, declared); err != nil {
+		return err
+	}
+	names := map[string]int{}
+	for i, s := range c.Servers {
+		o := c.origin(i)
+		if err := validateServer(o.source, o.path, s, declared); err != nil {
+			return err
+		}
+		if s.Name == "" {
+			continue
+		}
+		if first, dup := names[s.Name]; dup {
+			return c.nameClash(first, i)
+		}
+		names[s.Name] = i
+	}
+	return nil
+}
+
+// origin is where server i was declared: servers[i] of the agent.json
+// unless an MCP config added it.
+func (c *Config) origin(i int) origin {
+	if o, ok := c.origins[i]; ok {
+		return o
+	}
+	path := fmt.Sprintf("servers[%d]", i)
+	return origin{source: c.Source, path: path, nameField: path + ".name"}
+}
+
+// nameClash reports the second of two servers with the same name, naming
+// the first one (and its file when it is another one).
+func (c *Config) nameClash(first, second int) error {
+	b := c.origin(second)
+	return &ConfigError{Source: b.source, Field: b.nameField,
+		Msg: fmt.Sprintf("%q is already the name of %s", c.Servers[second].Name, c.describeOrigin(first, b.source))}
+}
+
+// describeOrigin names where server i was declared, with its file when that
+// is not from.
+func (c *Config) describeOrigin(i int, from string) string {
+	a := c.origin(i)
+	if a.source != from {
+		return a.path + " in " + a.source
+	}
+	return a.path
+}
+
+// validateInputs checks the ids of inputs and returns the set of them.
+func validateInputs(source, path string, inputs []Input) (map[string]bool, error) {
 	declared := map[string]bool{}
-	for i, in := range c.Inputs {
-		field := fmt.Sprintf("inputs[%d].id", i)
+	for i, in := range inputs {
+		field := fmt.Sprintf("%s[%d].id", path, i)
 		switch {
 		case in.ID == "":
-			return fail(field, "missing")
+			return nil, &ConfigError{Source: source, Field: field, Msg: "missing"}
 		case declared[in.ID]:
-			return fail(field, "duplicate id %q", in.ID)
+			return nil, &ConfigError{Source: source, Field: field, Msg: fmt.Sprintf("duplicate id %q", in.ID)}
 		}
 		declared[in.ID] = true
 	}
-	if err := c.checkRefs("apiKey", c.APIKey, declared); err != nil {
-		return err
-	}
-	for i, s := range c.Servers {
-		if err := c.validateServer(i, s, declared); err != nil {
-			return err
-		}
-	}
-	return nil
+	return declared, nil
 }
 
-func (c *Config) validateServer(i int, s mcpclient.ServerConfig, declared map[string]bool) error {
-	field := func(name string) string { return fmt.Sprintf("servers[%d].%s", i, name) }
-	fail := func(name, format string, args ...any) error {
-		return &ConfigError{Source: c.Source, Field: field(name), Msg: fmt.Sprintf(format, args...)}
+// validateServer checks one server declared at path (servers[0],
+// mcpServers.github) of source.
+func validateServer(source, path string, s mcpclient.ServerConfig, declared map[string]bool) error {
+	fail := func(field, format string, args ...any) error {
+		return &ConfigError{Source: source, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
+	field := func(name string) string { return path + "." + name }
 	switch s.Type {
 	case mcpclient.TransportStdio:
+		if s.URL != "" {
+			return fail(path, `url and type "stdio" contradict: a stdio server is started by its command, a url reaches an http or sse server`)
+		}
 		if s.Command == "" {
-			return fail("command", "missing for a stdio server")
+			return fail(field("command"), "missing for a stdio server")
 		}
 	case mcpclient.TransportSSE, mcpclient.TransportHTTP:
+		if s.Command != "" {
+			return fail(path, "command and type %q contradict: a command starts a stdio server, an %s server is reached at url", s.Type, s.Type)
+		}
 		if !isHTTP(s.URL) {
-			return fail("url", "%q is not an http(s) URL", s.URL)
+			return fail(field("url"), "%q is not an http(s) URL", s.URL)
 		}
 	case mcpclient.TransportBuiltin:
+		if s.Command != "" || s.URL != "" {
+			return fail(path, `command or url and type "builtin" contradict: a builtin server runs inside tiny-agents and is chosen by name`)
+		}
 		if !slices.Contains(mcpclient.BuiltinServers(), s.Name) {
-			return fail("name", "unknown builtin server %q (have %s)", s.Name, strings.Join(mcpclient.BuiltinServers(), ", "))
+			return fail(field("name"), "unknown builtin server %q (have %s)", s.Name, strings.Join(mcpclient.BuiltinServers(), ", "))
 		}
 	case "":
-		return fail("type", "missing (stdio, sse, http or builtin)")
+		return fail(field("type"), "missing (stdio, sse, http or builtin)")
 	default:
-		return fail("type", "unknown server type %q (stdio, sse, http or builtin)", s.Type)
+		return fail(field("type"), "unknown server type %q (stdio, sse, http or builtin)", s.Type)
 	}
-	for k, v := range s.Env {
-		if err := c.checkRefs(field("env."+k), v, declared); err != nil {
+	return checkServerRefs(source, path, s, declared)
+}
+
+// checkServerRefs checks the ${input:ID} references of a server, in the
+// order of the fields that [Config.ResolveInputs] substitutes.
+func checkServerRefs(source, path string, s mcpclient.ServerConfig, declared map[string]bool) error {
+	if err := checkRefs(source, path+".command", s.Command, declared); err != nil {
+		return err
+	}
+	for i, a := range s.Args {
+		if err := checkRefs(source, fmt.Sprintf("%s.args[%d]", path, i), a, declared); err != nil {
 			return err
 		}
 	}
-	for k, v := range s.Headers {
-		if err := c.checkRefs(field("headers."+k), v, declared); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
+		if err := checkRefs(source, path+".env."+k, s.Env[k], declared); err != nil {
 			return err
 		}
 	}
-	return c.checkRefs(field("url"), s.URL, declared)
+	for _, k := range slices.Sorted(maps.Keys(s.Headers)) {
+		if err := checkRefs(source, path+".headers."+k, s.Headers[k], declared); err != nil {
+			return err
+		}
+	}
+	return checkRefs(source, path+".url", s.URL, declared)
 }
 
 // checkRefs fails for a ${input:ID} whose ID is not declared.
-func (c *Config) checkRefs(field, value string, declared map[string]bool) error {
+func checkRefs(source, field, value string, declared map[string]bool) error {
 	for _, m := range inputRef.FindAllStringSubmatch(value, -1) {
 		if !declared[m[1]] {
-			return &ConfigError{Source: c.Source, Field: field, Msg: fmt.Sprintf("refers to input %q, which is not declared in inputs", m[1])}
+			return &ConfigError{Source: source, Field: field, Msg: fmt.Sprintf("refers to input %q, which is not declared in inputs", m[1])}
 		}
 	}
 	return nil
-}
-
-// describeJSONError gives the line and column of a syntax or type error.
-func describeJSONError(data []byte, err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	offset := int64(-1)
-	switch {
-	case errors.As(err, &se):
-		offset = se.Offset
-	case errors.As(err, &te):
-		offset = te.Offset
-	case errors.Is(err, io.EOF):
-		return "empty file"
-	}
-	if offset < 0 {
-		return "invalid agent.json: " + err.Error()
-	}
-	line, col := 1, 1
-	for _, b := range data[:min(int(offset), len(data))] {
-		if b == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, err)
 }
 
 func isHTTP(s string) bool {

@@ -2,9 +2,11 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,9 +48,13 @@ func loadFromHub(ctx context.Context, spec string, opts LoadOptions) (*Config, e
 	return loadDir(os.DirFS(cache), ".", cache)
 }
 
-type notFoundError struct{ url string }
+// notFoundError is an agent that is not there: a path, or a Hub file.
+type notFoundError struct{ what string }
 
-func (e *notFoundError) Error() string { return "not found on the Hub: " + e.url }
+func (e *notFoundError) Error() string { return e.what }
+
+// Is makes the error match [ErrNotFound].
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 func isNotFound(err error) bool {
 	_, ok := err.(*notFoundError)
@@ -66,11 +72,15 @@ func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) 
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it would repeat the URL
+		}
 		return nil, fmt.Errorf("fetching %s: %w", url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		return nil, &notFoundError{url: url}
+		return nil, &notFoundError{what: "not found on the Hub: " + url}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching %s: %s", url, resp.Status)

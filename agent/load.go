@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -13,6 +14,11 @@ import (
 
 // DefaultAgent is the built-in agent run when no agent is named.
 const DefaultAgent = "default"
+
+// ErrNotFound is matched (errors.Is) by the error of [Load] when the agent
+// named is nowhere: no such file or folder, no such built-in agent, and the
+// Hub dataset has no such agent. A Hub out of reach is another error.
+var ErrNotFound = errors.New("agent: not found")
 
 // promptFiles replace the default system prompt, first found wins.
 var promptFiles = []string{"PROMPT.md", "AGENTS.md"}
@@ -57,7 +63,7 @@ func Load(ctx context.Context, spec string, opts LoadOptions) (*Config, error) {
 		return loadDir(agents.FS, spec, "built-in agent "+spec)
 	}
 	if looksLikePath(spec) {
-		return nil, fmt.Errorf("agent: %s: no such file or folder", spec)
+		return nil, &notFoundError{what: "agent: " + spec + ": no such file or folder"}
 	}
 	cfg, err := loadFromHub(ctx, spec, opts)
 	if err != nil {

@@ -1,0 +1,124 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"testing"
+)
+
+func mustParse(t *testing.T, data string) *Config {
+	t.Helper()
+	cfg, err := ParseConfig([]byte(data), "agent.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestResolveInputsWarnsOfMissingValues(t *testing.T) {
+	const data = `{"model":"m","inputs":[{"id":"github-token","password":true},{"id":"empty-one"},{"id":"set-one"},{"id":"unused"}],
+		"servers":[{"type":"stdio","command":"x","env":{"A":"${input:github-token}","B":"${input:empty-one}","C":"${input:set-one}"}}]}`
+	unsetenv(t, "GITHUB_TOKEN")
+	t.Setenv("EMPTY_ONE", "")
+	t.Setenv("SET_ONE", "from-env")
+	cfg := mustParse(t, data)
+	warnings, err := cfg.ResolveInputs(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`input "github-token" has no value: GITHUB_TOKEN is not set; ${input:github-token} is replaced by ""`,
+		`input "empty-one" has no value: EMPTY_ONE is empty; ${input:empty-one} is replaced by ""`,
+	}
+	if !reflect.DeepEqual(warnings, want) {
+		t.Errorf("warnings = %q\nwant %q", warnings, want)
+	}
+	if env := cfg.Servers[0].Env; env["A"] != "" || env["B"] != "" || env["C"] != "from-env" {
+		t.Errorf("env = %v", env)
+	}
+	if s := cfg.Secrets(); s != nil {
+		t.Errorf("secrets = %q, want none", s)
+	}
+}
+
+// unsetenv unsets name for the test; t.Setenv restores it after.
+func unsetenv(t *testing.T, name string) {
+	t.Helper()
+	t.Setenv(name, "")
+	os.Unsetenv(name)
+}
+
+func TestResolveInputsAskedButEmpty(t *testing.T) {
+	unsetenv(t, "API_KEY")
+	cfg := mustParse(t, `{"model":"m","inputs":[{"id":"api-key"}],"apiKey":"${input:api-key}"}`)
+	warnings, err := cfg.ResolveInputs(t.Context(), func(Input) (string, error) { return "", nil })
+	want := []string{`input "api-key" has no value: API_KEY is not set; ${input:api-key} is replaced by ""`}
+	if err != nil || !reflect.DeepEqual(warnings, want) || cfg.APIKey != "" {
+		t.Errorf("warnings = %q, err %v, apiKey %q", warnings, err, cfg.APIKey)
+	}
+}
+
+func TestResolveInputsCommandAndArgs(t *testing.T) {
+	cfg := mustParse(t, `{"model":"m","inputs":[{"id":"bin"},{"id":"tok","password":true}],
+		"servers":[{"type":"stdio","command":"${input:bin}","args":["--token","${input:tok}","--x=${input:tok}"]}]}`)
+	answers := map[string]string{"bin": "/usr/bin/server", "tok": "s3cret"}
+	warnings, err := cfg.ResolveInputs(t.Context(), func(in Input) (string, error) { return answers[in.ID], nil })
+	if err != nil || warnings != nil {
+		t.Fatal(err, warnings)
+	}
+	s := cfg.Servers[0]
+	if s.Command != "/usr/bin/server" || !reflect.DeepEqual(s.Args, []string{"--token", "s3cret", "--x=s3cret"}) {
+		t.Errorf("server = %+v", s)
+	}
+
+	for name, tt := range map[string]struct{ server, field string }{
+		"command": {`{"type":"stdio","command":"${input:nope}"}`, "servers[0].command"},
+		"args":    {`{"type":"stdio","command":"x","args":["a","${input:nope}"]}`, "servers[0].args[1]"},
+	} {
+		t.Run("undeclared in "+name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(`{"model":"m","servers":[`+tt.server+`]}`), "agent.json")
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != tt.field || ce.Msg != `refers to input "nope", which is not declared in inputs` {
+				t.Errorf("err = %v, want one on %s", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestResolveInputsAskFailsOrContextDone(t *testing.T) {
+	const data = `{"model":"m","inputs":[{"id":"a"}],"apiKey":"${input:a}"}`
+	boom := errors.New("boom")
+	cfg := mustParse(t, data)
+	if _, err := cfg.ResolveInputs(t.Context(), func(Input) (string, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Errorf("ask error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	asked := false
+	_, err := mustParse(t, data).ResolveInputs(ctx, func(Input) (string, error) { asked = true; return "", nil })
+	if !errors.Is(err, context.Canceled) || asked {
+		t.Errorf("cancelled: %v, asked %v", err, asked)
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	cfg := mustParse(t, `{"model":"m","apiKey":"${input:key}",
+		"inputs":[{"id":"key","password":true},{"id":"pw","password":true},{"id":"plain"},{"id":"same","password":true}],
+		"servers":[{"type":"http","url":"http://127.0.0.1/${input:plain}","headers":{"A":"${input:pw}","B":"${input:same}"}}]}`)
+	if s := cfg.Secrets(); s != nil {
+		t.Errorf("before ResolveInputs: %q (an unresolved reference is no secret)", s)
+	}
+	answers := map[string]string{"key": "hf_key", "pw": "hunter2", "plain": "visible", "same": "hf_key"}
+	if _, err := cfg.ResolveInputs(t.Context(), func(in Input) (string, error) { return answers[in.ID], nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Secrets(), []string{"hf_key", "hunter2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("secrets = %q, want %q", got, want)
+	}
+	literal := &Config{Model: "m", APIKey: "sk-literal"}
+	if got := literal.Secrets(); !reflect.DeepEqual(got, []string{"sk-literal"}) {
+		t.Errorf("literal api key: %q", got)
+	}
+}
