@@ -4,7 +4,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 BIN         := bin
 
-.PHONY: all build test lint fmt-check vet staticcheck bench bench-stream fuzz generate generate-check conformance integration clean
+.PHONY: all build test lint fmt-check vet staticcheck tidy-check bench bench-stream fuzz generate generate-check conformance integration clean
 
 all: build test
 
@@ -14,7 +14,11 @@ build:
 test:
 	$(GO) test -race -count=1 ./...
 
-lint: fmt-check vet staticcheck
+lint: fmt-check vet staticcheck tidy-check
+
+# go.mod and go.sum as `go mod tidy` would write them.
+tidy-check:
+	$(GO) mod tidy -diff
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

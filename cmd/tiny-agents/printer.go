@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"sync"
 	"time"
-
-	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
 // ANSI colours, as the references use them.
@@ -59,8 +56,6 @@ func (p *printer) print(s string) {
 	p.armLocked()
 }
 
-func (p *printer) printf(format string, args ...any) { p.print(fmt.Sprintf(format, args...)) }
-
 func (p *printer) armLocked() {
 	if p.timer == nil {
 		p.timer = time.AfterFunc(flushDelay, p.Flush)
@@ -76,34 +71,4 @@ func (p *printer) Flush() {
 		p.timer = nil
 	}
 	p.w.Flush()
-}
-
-// event prints one agent event the way the references' CLIs do.
-func (p *printer) event(ev mcpclient.Event) {
-	switch e := ev.(type) {
-	case *mcpclient.ChunkEvent:
-		if len(e.Chunk.Choices) == 0 {
-			return
-		}
-		d := e.Chunk.Choices[0].Delta
-		if d.Content != "" {
-			p.print(d.Content)
-		}
-		for _, tc := range d.ToolCalls {
-			var s string
-			if tc.ID != "" {
-				s += "<Tool " + tc.ID + ">\n"
-			}
-			if tc.Function.Name != "" {
-				s += tc.Function.Name + " "
-			}
-			s += tc.Function.Arguments
-			p.colored(ansiGray, s)
-		}
-	case *mcpclient.ToolResultEvent:
-		p.print("\n\n")
-		p.colored(ansiGreen, fmt.Sprintf("Tool[%s] %s\n%s", e.Message.Name, e.Message.ToolCallID, e.Message.Content))
-		p.print("\n\n")
-		p.Flush()
-	}
 }

@@ -9,73 +9,106 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tiny-agents-go/tiny-agents/agent"
-	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
 )
 
-// Exit codes.
-const (
-	exitOK        = 0
-	exitError     = 1
-	exitConfig    = 2
-	exitInterrupt = 130
-)
-
-// errInterrupted ends the program after Ctrl+C.
-var errInterrupted = errors.New("interrupted")
-
-// app holds what commands share: the standard streams.
+// app holds what commands share: the standard streams and the signals.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	signals        *signalRouter
 }
 
-// Main runs the CLI with args and returns the exit code.
+// Main runs the CLI with args and returns the exit status. It owns the
+// signals: SIGTERM and SIGHUP cancel the run, SIGINT goes to the phase that
+// is running (see signalRouter).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	ctx, signals := newSignalRouter(context.Background())
+	defer signals.Stop()
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, signals: signals}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(context.Background())
-	code, msg := exitCode(err)
-	if msg != "" {
-		fmt.Fprintln(stderr, "tiny-agents:", msg)
+	err := root.ExecuteContext(ctx)
+	if sig := (*signalError)(nil); errors.As(context.Cause(ctx), &sig) {
+		if err == nil || !errors.As(err, new(*signalError)) {
+			err = sig // the signal is why the command ended, whatever it returned
+		}
 	}
-	return code
+	return exitStatus(stderr, err)
+}
+
+// exitStatus prints err unless a command reported it already, and returns
+// the exit status for it.
+func exitStatus(stderr io.Writer, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var done *reportedError
+	if errors.As(err, &done) {
+		return done.code
+	}
+	f := classify(err)
+	if f.kind != kindInterrupted || f.code != exitCtrlC {
+		fmt.Fprintln(stderr, "tiny-agents: error: "+f.msg)
+		if f.hint != "" {
+			fmt.Fprintln(stderr, "tiny-agents: hint: "+f.hint)
+		}
+	}
+	return f.code
 }
 
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "tiny-agents",
-		Short:         "Run MCP-powered agents from an agent.json",
+		Use:   "tiny-agents",
+		Short: "Run MCP-powered agents from an agent.json",
+		Long: `tiny-agents runs an agent described by an agent.json: a model, an inference provider or
+endpoint, and the MCP servers whose tools the model may call.`,
 		Version:       version.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          usageArgs(cobra.NoArgs),
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetVersionTemplate("tiny-agents {{.Version}}\n")
-	root.AddCommand(newRunCmd(a, nil))
+	// -v is --verbose everywhere; defined before cobra adds --version, it
+	// keeps cobra from taking -v for the version.
+	root.PersistentFlags().BoolP("verbose", "v", false, "show the MCP servers' standard error and every retry")
+	root.Flags().Bool("version", false, "print the version")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(newRunCmd(a, nil), newToolsCmd(a, nil), newVersionCmd())
 	return root
 }
 
-// exitCode maps an error to the exit code and the message to print.
-func exitCode(err error) (int, string) {
-	var cfgErr *agent.ConfigError
-	switch {
-	case err == nil:
-		return exitOK, ""
-	case errors.Is(err, errInterrupted):
-		return exitInterrupt, ""
-	case errors.As(err, &cfgErr):
-		return exitConfig, err.Error()
-	case errors.Is(err, inference.ErrNoToken):
-		return exitConfig, err.Error() + "\nhint: set HF_TOKEN, or give apiKey in agent.json"
-	case errors.Is(err, inference.ErrInvalidOption), errors.Is(err, inference.ErrUnknownProvider):
-		return exitConfig, err.Error()
+// verboseFlag reads the persistent --verbose flag.
+func verboseFlag(cmd *cobra.Command) bool {
+	v, _ := cmd.Flags().GetBool("verbose")
+	return v
+}
+
+// usageArgs makes an argument count error a usage error (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
 	}
-	return exitError, err.Error()
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  tiny-agents version",
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "tiny-agents %s\n", version.Version)
+			return err
+		},
+	}
 }
 
 // isTerminal reports whether w is a character device.

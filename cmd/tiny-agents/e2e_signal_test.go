@@ -1,0 +1,200 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+)
+
+// Signals end a run with 128+N and leave no MCP server running.
+
+func TestSignalDuringTurn(t *testing.T) {
+	for _, tt := range []struct {
+		sig   syscall.Signal
+		piped bool
+		code  int
+	}{
+		{syscall.SIGINT, false, 130},
+		{syscall.SIGINT, true, 130},
+		{syscall.SIGTERM, false, 143},
+		{syscall.SIGTERM, true, 143},
+		{syscall.SIGHUP, false, 129},
+	} {
+		mode := "-p"
+		if tt.piped {
+			mode = "piped"
+		}
+		t.Run(fmt.Sprintf("%s %s", tt.sig, mode), func(t *testing.T) {
+			t.Parallel()
+			llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"))
+			dir := writeAgent(t, llm.URL, stdioServer("s"))
+			args := []string{"run", dir}
+			if !tt.piped {
+				args = append(args, "-p", "think")
+			}
+			p := startProc(t, nil, args...)
+			if tt.piped {
+				p.stdin.Write([]byte("think\n"))
+			}
+			waitFor(t, p.stdout, "thinking")
+			children := childPIDs(p.cmd.Process.Pid)
+			p.signal(t, tt.sig)
+			if code := p.wait(t, 5*time.Second); code != tt.code {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, p.stderr.String())
+			}
+			if len(children) == 0 {
+				t.Fatal("found no MCP child to check")
+			}
+			assertGone(t, children)
+		})
+	}
+}
+
+func TestSignalDuringConnect(t *testing.T) {
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{
+		{syscall.SIGINT, 130},
+		{syscall.SIGTERM, 143},
+		{syscall.SIGHUP, 129},
+	} {
+		t.Run(tt.sig.String(), func(t *testing.T) {
+			t.Parallel()
+			llm := inferencetest.NewServer(t)
+			slow := mcpclient.ServerConfig{Type: "stdio", Command: stdioServer("s").Command, Args: []string{"-test.run=^$"},
+				Env: mcptest.StdioEnvMode("slow", "slow")}
+			slow.Env["TINY_AGENTS_TEST_MCP_DELAY"] = "30s"
+			dir := writeAgent(t, llm.URL, slow, slow)
+			p := startProc(t, nil, "run", dir, "-p", "hi")
+			children := waitChildren(t, p.cmd.Process.Pid, 2)
+			start := time.Now()
+			p.signal(t, tt.sig)
+			if code := p.wait(t, 5*time.Second); code != tt.code {
+				t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, p.stderr.String())
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %s to exit", d)
+			}
+			assertGone(t, children)
+			if p.stdout.String() != "" {
+				t.Errorf("stdout: %q", p.stdout.String())
+			}
+		})
+	}
+}
+
+// ttyEnv is the environment of a run at a terminal.
+var ttyEnv = []string{"NO_COLOR=1", "HF_TOKEN=", "TERM=dumb"}
+
+// screen is what the terminal shows, without the carriage returns.
+func screen(p *ptyCLI) string { return strings.ReplaceAll(p.out.String(), "\r", "") }
+
+func TestInteractiveErrorReturnsToPrompt(t *testing.T) {
+	llm := inferencetest.NewServer(t, inferencetest.HTTPError(400, `{"error":"no such model"}`), inferencetest.Text("fine now"))
+	dir := writeAgent(t, llm.URL)
+	p := startPTY(t, ttyEnv, "run", dir)
+	waitFor(t, p.out, "> ")
+	p.typeKeys(t, "hi\r")
+	waitFor(t, p.out, "no such model")
+	waitForCount(t, p, "> ", 2)
+	p.typeKeys(t, "again\r")
+	waitFor(t, p.out, "fine now")
+	waitForCount(t, p, "> ", 3)
+	p.typeKeys(t, "\x04")
+	if code := p.wait(t); code != 0 {
+		t.Errorf("exit %d after an error and Ctrl+D:\n%s", code, screen(p))
+	}
+}
+
+func TestInteractiveCtrlC(t *testing.T) {
+	t.Run("aborts the turn; a late Ctrl+C does not cancel the next one", func(t *testing.T) {
+		llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"), inferencetest.Text("second answer"))
+		dir := writeAgent(t, llm.URL, stdioServer("s"))
+		p := startPTY(t, ttyEnv, "run", dir)
+		waitFor(t, p.out, "> ")
+		p.typeKeys(t, "think\r")
+		waitFor(t, p.out, "thinking")
+		p.typeKeys(t, "\x03")
+		waitFor(t, p.out, "Ctrl+C a second time to exit")
+		waitForCount(t, p, "> ", 2)
+		p.cmd.Process.Signal(syscall.SIGINT) // arrives after the turn ended
+		time.Sleep(100 * time.Millisecond)   // let it be delivered before the next turn starts
+		p.typeKeys(t, "next\r")
+		waitFor(t, p.out, "second answer")
+		waitForCount(t, p, "> ", 3)
+		p.typeKeys(t, "\x04")
+		if code := p.wait(t); code != 0 {
+			t.Errorf("exit %d:\n%s", code, screen(p))
+		}
+	})
+	t.Run("at the prompt exits 130", func(t *testing.T) {
+		llm := inferencetest.NewServer(t)
+		dir := writeAgent(t, llm.URL)
+		p := startPTY(t, ttyEnv, "run", dir)
+		waitFor(t, p.out, "> ")
+		p.typeKeys(t, "\x03")
+		if code := p.wait(t); code != 130 {
+			t.Errorf("exit %d:\n%s", code, screen(p))
+		}
+	})
+	t.Run("SIGTERM at the prompt exits 143 and restores the terminal", func(t *testing.T) {
+		llm := inferencetest.NewServer(t)
+		dir := writeAgent(t, llm.URL, stdioServer("s"))
+		p := startPTY(t, ttyEnv, "run", dir)
+		waitFor(t, p.out, "> ")
+		children := childPIDs(p.cmd.Process.Pid)
+		p.cmd.Process.Signal(syscall.SIGTERM)
+		if code := p.wait(t); code != 143 {
+			t.Errorf("exit %d:\n%s", code, screen(p))
+		}
+		assertGone(t, children)
+	})
+}
+
+func TestInteractiveHiddenInput(t *testing.T) {
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "env", `{"name":"SECRET_FOR_SERVER"}`)),
+		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
+	srv := stdioServer("s")
+	srv.Env["SECRET_FOR_SERVER"] = "${input:my-secret}"
+	dir := writeAgentWith(t, map[string]any{"model": "m", "endpointUrl": llm.URL + "/v1", "servers": []any{srv},
+		"inputs": []any{map[string]any{"id": "my-secret", "description": "a secret", "password": true}}})
+	p := startPTY(t, ttyEnv, "run", dir)
+	waitFor(t, p.out, "my-secret: a secret")
+	p.typeKeys(t, "typed-value-1\r")
+	waitFor(t, p.out, "Agent loaded with")
+	if strings.Contains(p.out.String(), "typed-value-1") {
+		t.Errorf("the hidden entry was echoed:\n%s", screen(p))
+	}
+	if !strings.Contains(screen(p), "(default: the environment variable MY_SECRET): \nAgent loaded") {
+		t.Errorf("the hidden entry does not end its line:\n%q", screen(p))
+	}
+	p.typeKeys(t, "show\r")
+	waitFor(t, p.out, "Tool[env] c1")
+	p.typeKeys(t, "\x04")
+	if code := p.wait(t); code != 0 {
+		t.Errorf("exit %d:\n%s", code, screen(p))
+	}
+	if strings.Contains(p.out.String(), "typed-value-1") {
+		t.Errorf("the secret was printed:\n%s", screen(p))
+	}
+}
+
+// waitForCount polls until the terminal has shown want n times.
+func waitForCount(t *testing.T, p *ptyCLI, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(p.out.String(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the terminal never showed %q %d times:\n%s", want, n, screen(p))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"github.com/tiny-agents-go/tiny-agents/agent"
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+)
+
+// session runs the prompts of one `run`.
+type session struct {
+	agent *agent.Agent
+	st    *streams
+	view  view
+	sig   *signalRouter
+	// interactive is true at a terminal prompt: a failed turn is printed
+	// and the prompt returns, and a first Ctrl+C only aborts the turn.
+	interactive bool
+}
+
+// runPrompt runs one prompt. It returns nil when the prompt succeeded, or
+// at an interactive prompt once a failure is printed; otherwise the
+// failure, printed, which ends the run.
+func (s *session) runPrompt(ctx context.Context, prompt string) error {
+	turnCtx, cancelTurn := context.WithCancelCause(ctx)
+	defer cancelTurn(nil)
+	var presses atomic.Int32
+	if s.interactive {
+		s.sig.onInterrupt(turnInterrupt(s.sig, s.st, cancelTurn, &presses))
+		defer s.sig.onInterrupt(nil)
+	}
+	s.view.prompt(prompt)
+	runErr, gone := s.consume(turnCtx, prompt)
+	if ctx.Err() != nil { // a signal ends the run
+		s.view.endPrompt()
+		return context.Cause(ctx)
+	}
+	if turnCtx.Err() != nil && presses.Load() > 0 {
+		s.view.endPrompt() // the turn was aborted at the user's request
+		return nil
+	}
+	if runErr == nil && gone != nil {
+		runErr = gone
+	}
+	if runErr == nil {
+		s.view.endPrompt()
+		return nil
+	}
+	err := report(s.st, s.view, runErr)
+	s.view.endPrompt()
+	if s.interactive {
+		return nil
+	}
+	return err
+}
+
+// turnInterrupt is the SIGINT handler of an interactive turn: the first
+// press cancels the turn, a second one (while the turn is still ending)
+// ends the run.
+func turnInterrupt(sig *signalRouter, st *streams, cancelTurn context.CancelCauseFunc, presses *atomic.Int32) func() {
+	return func() {
+		if presses.Add(1) == 1 {
+			cancelTurn(errInterrupted)
+			st.notice("Ctrl+C a second time to exit")
+			return
+		}
+		sig.exitOnInterrupt()
+	}
+}
+
+// consume ranges over the agent's events, shows them, and returns the
+// run's error and the error of a server that went away during it.
+func (s *session) consume(ctx context.Context, prompt string) (runErr, gone error) {
+	for ev, err := range s.agent.Run(ctx, prompt) {
+		if err != nil {
+			return err, gone
+		}
+		s.view.event(ev)
+		switch e := ev.(type) {
+		case *mcpclient.ToolResultEvent:
+			if gone == nil && errors.Is(e.Err, mcpclient.ErrServerGone) {
+				gone = e.Err
+			}
+		case *mcpclient.RunEndEvent:
+			if e.Reason == mcpclient.StopMaxTurns {
+				s.st.notice(fmt.Sprintf("stopped after %d turns, the limit (--max-turns): the task may not be finished", e.Turns))
+			}
+		}
+	}
+	return nil, gone
+}
+
+// readPiped runs one prompt per line of stdin until end of input (exit
+// 0), the first failed prompt, or a signal. markers prints the reference's
+// "> " before each prompt.
+func (s *session) readPiped(ctx context.Context, markers bool) error {
+	lines := make(chan string)
+	go readLines(s.st.stdin, lines) // ends with the process: a blocked read of stdin cannot be cancelled
+	for {
+		if markers {
+			s.st.out.print("> ")
+			s.st.out.Flush()
+		}
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				if markers {
+					s.st.out.print("\n")
+				}
+				return nil
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			if err := s.runPrompt(ctx, line); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// readInteractive reads prompts with the line editor. The terminal is in
+// raw mode only while a line is typed (Ctrl+C there is a key, and exits),
+// so that Ctrl+C during a turn is a signal.
+func (s *session) readInteractive(ctx context.Context, in *os.File, out io.Writer) error {
+	s.sig.onInterrupt(nil)
+	ed := newLineEditor(in, out)
+	for {
+		s.st.flush()
+		restore, ok := makeRaw(in)
+		if !ok {
+			s.interactive = false
+			s.sig.onInterrupt(s.sig.exitOnInterrupt)
+			return s.readPiped(ctx, true)
+		}
+		line, err := readLineCtx(ctx, ed, "> ")
+		restore()
+		switch {
+		case ctx.Err() != nil:
+			fmt.Fprint(out, "\n")
+			return context.Cause(ctx)
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, errLineInterrupted):
+			return errInterrupted
+		case err != nil:
+			return err
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if err := s.runPrompt(ctx, line); err != nil {
+			return err
+		}
+	}
+}
+
+// readLineCtx is ed.readLine that returns when ctx ends; the read itself
+// then goes on until the process exits, as a blocked terminal read cannot
+// be cancelled.
+func readLineCtx(ctx context.Context, ed *lineEditor, prompt string) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := ed.readLine(prompt)
+		done <- result{line, err}
+	}()
+	select {
+	case r := <-done:
+		return r.line, r.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
+
+// readLines sends each line of r, then closes lines at end of input.
+func readLines(r io.Reader, lines chan<- string) {
+	defer close(lines)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for sc.Scan() {
+		lines <- sc.Text()
+	}
+}
+
+// askInput asks for an input's value at the terminal, on stderr so that
+// stdout keeps only answers; a hidden entry ends with a newline.
+func askInput(ctx context.Context, st *streams) func(agent.Input) (string, error) {
+	return func(in agent.Input) (string, error) {
+		st.flush()
+		fmt.Fprintf(st.errw, "%s: %s (default: the environment variable %s): ", in.ID, in.Description, agent.EnvName(in.ID))
+		line, err := readInputLine(ctx, st.stdin, in.Password)
+		if in.Password {
+			fmt.Fprintln(st.errw)
+		}
+		return line, err
+	}
+}
+
+// readInputLine reads one line from the terminal, without echo for a
+// secret, and returns early when ctx ends.
+func readInputLine(ctx context.Context, r io.Reader, secret bool) (string, error) {
+	if secret {
+		restore := disableEcho(r)
+		defer restore()
+	}
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := readRawLine(r)
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		if res.err != nil && !errors.Is(res.err, io.EOF) {
+			return "", res.err
+		}
+		return strings.TrimSpace(res.line), nil
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
+}
+
+// readRawLine reads up to a newline one byte at a time, so that nothing
+// after the line is taken from r.
+func readRawLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				return b.String(), nil
+			}
+			b.WriteByte(buf[0])
+		}
+		if err != nil {
+			return b.String(), err
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+)
+
+// streams are the standard streams of one command, decided once: stdout
+// for answers (through a buffered printer), stderr for diagnostics, and
+// whether each is a terminal that takes colours.
+type streams struct {
+	stdin  io.Reader
+	out    *printer // stdout
+	errw   io.Writer
+	errTTY bool
+	red    *redactor
+
+	mu      sync.Mutex // serialises diagnostics
+	errOut  *printer   // stderr, for the coloured trail of -p
+	colorOK bool       // NO_COLOR unset
+}
+
+func newStreams(a *app) *streams {
+	colorOK := os.Getenv("NO_COLOR") == ""
+	s := &streams{stdin: a.stdin, errw: a.stderr, errTTY: isTerminal(a.stderr), colorOK: colorOK,
+		red: newRedactor()}
+	s.out = newPrinter(a.stdout, colorOK && isTerminal(a.stdout))
+	s.errOut = newPrinter(a.stderr, colorOK && s.errTTY)
+	return s
+}
+
+// setSecrets makes every later diagnostic and view scrub secrets.
+func (s *streams) setSecrets(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.red = newRedactor(secrets...)
+}
+
+func (s *streams) redactor() *redactor {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.red
+}
+
+// diag prints one diagnostic on stderr as "tiny-agents: LABEL: text", each
+// further line indented, after flushing stdout so that the order on a
+// terminal is the order of events.
+func (s *streams) diag(label, text string) {
+	s.out.Flush()
+	s.errOut.Flush()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	text = s.red.String(strings.TrimRight(text, "\n"))
+	prefix := "tiny-agents: "
+	if label != "" {
+		prefix += label + ": "
+	}
+	fmt.Fprintln(s.errw, prefix+strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// warn prints a warning on stderr.
+func (s *streams) warn(msg string) { s.diag("warning", msg) }
+
+// notice prints a notice on stderr.
+func (s *streams) notice(msg string) { s.diag("", msg) }
+
+// fail prints a failure on stderr: its message, then its hint.
+func (s *streams) fail(f failure) {
+	s.diag("error", f.msg)
+	if f.hint != "" {
+		s.diag("hint", f.hint)
+	}
+}
+
+// flush writes out what is buffered.
+func (s *streams) flush() {
+	s.out.Flush()
+	s.errOut.Flush()
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+)
+
+// view renders one run: the three renderers (interactive or piped text,
+// the -p answer, --output json) are views of the same events.
+type view interface {
+	// loaded shows the agent once its servers are connected.
+	loaded(info *loadedInfo)
+	// prompt is called when a prompt starts.
+	prompt(text string)
+	// event shows one event of the agent.
+	event(ev mcpclient.Event)
+	// failed shows a failure (a turn that failed, or the run).
+	failed(f failure)
+	// endPrompt is called when a prompt's run is over, whatever happened.
+	endPrompt()
+}
+
+// loadedInfo describes the agent that runs.
+type loadedInfo struct {
+	Agent    string     `json:"agent"`
+	Model    string     `json:"model"`
+	Provider string     `json:"provider,omitempty"`
+	Endpoint string     `json:"endpoint,omitempty"`
+	Tools    []toolInfo `json:"tools"`
+}
+
+type toolInfo struct {
+	Name        string `json:"name"`
+	Server      string `json:"server"`
+	Description string `json:"-"`
+}
+
+// textView is the text renderer. Interactive and piped runs print
+// everything on stdout with the reference's markers ("Agent loaded with N
+// tools:", "Tool[name] id"); with -p (answerOnly) stdout carries only the
+// answer and the rest goes to stderr.
+type textView struct {
+	s          *streams
+	answer     *printer // the model's text
+	trail      *printer // the banner, the tool list, the tool trail
+	answerOnly bool
+
+	content   streamRedactor
+	lastByte  byte // the last byte written to answer, 0 if none
+	turnText  bool // this turn has written text
+	needBreak bool // a previous turn wrote text: start the next on a new line
+}
+
+func newTextView(s *streams, answerOnly bool) *textView {
+	v := &textView{s: s, answer: s.out, trail: s.out, answerOnly: answerOnly}
+	if answerOnly {
+		v.trail = s.errOut
+	}
+	v.content.r = s.redactor()
+	return v
+}
+
+func (v *textView) loaded(info *loadedInfo) {
+	v.content.r = v.s.redactor()
+	names := make([]string, len(info.Tools))
+	for i, t := range info.Tools {
+		names[i] = "- " + t.Name
+	}
+	v.trail.colored(ansiBlue, fmt.Sprintf("Agent loaded with %d tools:\n%s", len(info.Tools), strings.Join(names, "\n")))
+	v.trail.print("\n")
+	v.trail.Flush()
+}
+
+func (v *textView) prompt(string) {}
+
+func (v *textView) event(ev mcpclient.Event) {
+	switch e := ev.(type) {
+	case *mcpclient.ChunkEvent:
+		if len(e.Chunk.Choices) == 0 {
+			return
+		}
+		d := &e.Chunk.Choices[0].Delta
+		if d.Content != "" {
+			v.text(d.Content)
+		}
+		if len(d.ToolCalls) > 0 {
+			v.toolCallDelta(d.ToolCalls)
+		}
+	case *mcpclient.ToolResultEvent:
+		v.flushText()
+		v.trail.print("\n\n")
+		v.trail.colored(ansiGreen, fmt.Sprintf("Tool[%s] %s\n%s", e.Message.Name, e.Message.ToolCallID,
+			v.s.redactor().String(e.Message.Content)))
+		v.trail.print("\n\n")
+		v.trail.Flush()
+	case *mcpclient.TurnEndEvent:
+		v.flushText()
+		if v.turnText {
+			v.needBreak = true
+		}
+		v.turnText = false
+	}
+}
+
+// text prints a piece of the answer.
+func (v *textView) text(piece string) {
+	if v.answerOnly && v.needBreak && !v.turnText && v.lastByte != '\n' && v.lastByte != 0 {
+		v.answer.print("\n")
+		v.lastByte = '\n'
+	}
+	v.turnText = true
+	v.writeAnswer(v.content.Write(piece))
+}
+
+func (v *textView) writeAnswer(s string) {
+	if s == "" {
+		return
+	}
+	v.answer.print(s)
+	v.lastByte = s[len(s)-1]
+}
+
+func (v *textView) flushText() { v.writeAnswer(v.content.Flush()) }
+
+// toolCallDelta shows tool calls as they stream, as the references do.
+func (v *textView) toolCallDelta(calls []inference.ToolCallDelta) {
+	if v.trail == v.answer {
+		v.flushText()
+	}
+	var b strings.Builder
+	for _, tc := range calls {
+		if tc.ID != "" {
+			b.WriteString("<Tool " + tc.ID + ">\n")
+		}
+		if tc.Function.Name != "" {
+			b.WriteString(tc.Function.Name + " ")
+		}
+		b.WriteString(tc.Function.Arguments)
+	}
+	v.trail.colored(ansiGray, v.s.redactor().String(b.String()))
+}
+
+func (v *textView) failed(failure) { v.flushText() }
+
+func (v *textView) endPrompt() {
+	v.flushText()
+	if v.answerOnly {
+		if v.lastByte != '\n' && v.lastByte != 0 {
+			v.answer.print("\n")
+		}
+		v.lastByte, v.needBreak, v.turnText = 0, false, false
+	} else {
+		v.answer.print("\n")
+	}
+	v.s.flush()
+}
