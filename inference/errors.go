@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -256,6 +257,10 @@ func classifyErr(ctx context.Context, op string, err error) error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return &timeoutError{op: op, cause: err}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // op names the URL already; url.Error would repeat it, query and all
 	}
 	return fmt.Errorf("inference: %s: %w", op, err)
 }

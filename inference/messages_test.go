@@ -127,6 +127,13 @@ func TestChatErrorsSayInferenceOnce(t *testing.T) {
 				t.Fatal("no error")
 			}
 			msg := err.Error()
+			if i := strings.Index(msg, "http://"); i >= 0 {
+				url := strings.Fields(msg[i:])[0]
+				url = strings.TrimRight(url, ":")
+				if n := strings.Count(msg, strings.TrimSuffix(url, "/v1/chat/completions")); n != 1 {
+					t.Errorf("%q names its URL %d times", msg, n)
+				}
+			}
 			if !strings.HasPrefix(msg, "inference: ") || strings.Count(msg, "inference:") != 1 {
 				t.Errorf("err = %s\nwant one \"inference:\", at the start", msg)
 			}
