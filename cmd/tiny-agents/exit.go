@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
@@ -85,7 +86,7 @@ func classify(err error) failure {
 	case errors.Is(err, inference.ErrInvalidOption), errors.Is(err, inference.ErrUnknownProvider),
 		errors.Is(err, inference.ErrModelNotMapped), errors.Is(err, inference.ErrTaskNotSupported):
 		f.code, f.kind = exitUsage, kindConfig
-	case errors.Is(err, inference.ErrTimeout), errors.Is(err, mcpclient.ErrConnectTimeout):
+	case errors.Is(err, inference.ErrTimeout), errors.Is(err, inference.ErrIdleTimeout), errors.Is(err, mcpclient.ErrConnectTimeout):
 		f.kind = kindTimeout
 		f.hint = timeoutHint(err)
 	case errors.As(err, &httpErr):
@@ -119,19 +120,19 @@ To try tiny-agents without a token, run the offline demo of the README:
   go run ./examples/echo-llm &
   HF_TOKEN=hf_offline HF_ROUTER_URL=http://127.0.0.1:8088 tiny-agents run`
 
-// packagePrefixes are the Go package names that library errors start with;
+// packageNames are the Go packages whose names library errors start with;
 // the CLI speaks for itself.
-var packagePrefixes = []string{"inference: ", "mcpclient: ", "agent: "}
+var packageNames = []string{"inference", "mcpclient", "agent"}
 
-// plainMessage is err's message without package prefixes and without a
-// segment repeated twice in a row ("a: a: b" reads "a: b").
+// plainMessage is err's message without package names as segments and
+// without a segment repeated twice in a row ("a: a: b" reads "a: b").
 func plainMessage(err error) string {
 	lines := strings.Split(err.Error(), "\n")
 	for i, line := range lines {
 		parts := strings.Split(line, ": ")
 		kept := parts[:0]
-		for _, p := range parts {
-			if p+": " == packagePrefixes[0] || p+": " == packagePrefixes[1] || p+": " == packagePrefixes[2] {
+		for j, p := range parts {
+			if j < len(parts)-1 && slices.Contains(packageNames, p) {
 				continue
 			}
 			if len(kept) > 0 && kept[len(kept)-1] == p {

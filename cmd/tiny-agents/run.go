@@ -146,8 +146,11 @@ func report(st *streams, v view, err error) error {
 		return err
 	}
 	f := classify(err)
-	if f.kind != kindInterrupted {
+	switch {
+	case f.kind != kindInterrupted:
 		st.fail(f)
+	case f.code != exitCtrlC: // a SIGTERM or SIGHUP is worth a line in a log; Ctrl+C is not
+		st.notice(f.msg)
 	}
 	if v != nil {
 		v.failed(f)
