@@ -100,13 +100,13 @@ func TestInteractiveErrorReturnsToPrompt(t *testing.T) {
 	llm := inferencetest.NewServer(t, inferencetest.HTTPError(400, `{"error":"no such model"}`), inferencetest.Text("fine now"))
 	dir := writeAgent(t, llm.URL)
 	p := startPTY(t, ttyEnv, "run", dir)
-	waitFor(t, p.out, "> ")
+	waitPrompts(t, p, 1)
 	p.typeKeys(t, "hi\r")
 	waitFor(t, p.out, "no such model")
-	waitForCount(t, p, "> ", 2)
+	waitPrompts(t, p, 2)
 	p.typeKeys(t, "again\r")
 	waitFor(t, p.out, "fine now")
-	waitForCount(t, p, "> ", 3)
+	waitPrompts(t, p, 3)
 	p.typeKeys(t, "\x04")
 	if code := p.wait(t); code != 0 {
 		t.Errorf("exit %d after an error and Ctrl+D:\n%s", code, screen(p))
@@ -118,17 +118,17 @@ func TestInteractiveCtrlC(t *testing.T) {
 		llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"), inferencetest.Text("second answer"))
 		dir := writeAgent(t, llm.URL, stdioServer("s"))
 		p := startPTY(t, ttyEnv, "run", dir)
-		waitFor(t, p.out, "> ")
+		waitPrompts(t, p, 1)
 		p.typeKeys(t, "think\r")
 		waitFor(t, p.out, "thinking")
 		p.typeKeys(t, "\x03")
 		waitFor(t, p.out, "Ctrl+C a second time to exit")
-		waitForCount(t, p, "> ", 2)
+		waitPrompts(t, p, 2)
 		p.cmd.Process.Signal(syscall.SIGINT) // arrives after the turn ended
 		time.Sleep(100 * time.Millisecond)   // let it be delivered before the next turn starts
 		p.typeKeys(t, "next\r")
 		waitFor(t, p.out, "second answer")
-		waitForCount(t, p, "> ", 3)
+		waitPrompts(t, p, 3)
 		p.typeKeys(t, "\x04")
 		if code := p.wait(t); code != 0 {
 			t.Errorf("exit %d:\n%s", code, screen(p))
@@ -138,7 +138,7 @@ func TestInteractiveCtrlC(t *testing.T) {
 		llm := inferencetest.NewServer(t)
 		dir := writeAgent(t, llm.URL)
 		p := startPTY(t, ttyEnv, "run", dir)
-		waitFor(t, p.out, "> ")
+		waitPrompts(t, p, 1)
 		p.typeKeys(t, "\x03")
 		if code := p.wait(t); code != 130 {
 			t.Errorf("exit %d:\n%s", code, screen(p))
@@ -148,7 +148,7 @@ func TestInteractiveCtrlC(t *testing.T) {
 		llm := inferencetest.NewServer(t)
 		dir := writeAgent(t, llm.URL, stdioServer("s"))
 		p := startPTY(t, ttyEnv, "run", dir)
-		waitFor(t, p.out, "> ")
+		waitPrompts(t, p, 1)
 		children := childPIDs(p.cmd.Process.Pid)
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		if code := p.wait(t); code != 143 {
@@ -178,6 +178,7 @@ func TestInteractiveHiddenInput(t *testing.T) {
 	}
 	p.typeKeys(t, "show\r")
 	waitFor(t, p.out, "Tool[env] c1")
+	waitPrompts(t, p, 2)
 	p.typeKeys(t, "\x04")
 	if code := p.wait(t); code != 0 {
 		t.Errorf("exit %d:\n%s", code, screen(p))
@@ -187,13 +188,16 @@ func TestInteractiveHiddenInput(t *testing.T) {
 	}
 }
 
-// waitForCount polls until the terminal has shown want n times.
-func waitForCount(t *testing.T, p *ptyCLI, want string, n int) {
+// waitPrompts polls until the line editor has drawn n fresh, empty
+// prompts: it then reads the terminal in raw mode, and keys typed from now
+// on reach it.
+func waitPrompts(t *testing.T, p *ptyCLI, n int) {
 	t.Helper()
+	const fresh = "> \x1b[K"
 	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(p.out.String(), want) < n {
+	for strings.Count(p.out.String(), fresh) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("the terminal never showed %q %d times:\n%s", want, n, screen(p))
+			t.Fatalf("the terminal never showed %d fresh prompts:\n%s", n, screen(p))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -196,26 +196,25 @@ func readLines(r io.Reader, lines chan<- string) {
 }
 
 // askInput asks for an input's value at the terminal, on stderr so that
-// stdout keeps only answers; a hidden entry ends with a newline.
+// stdout keeps only answers. For a password, echo is off before the
+// question shows, so that nothing typed ahead is echoed, and the hidden
+// entry ends with a newline.
 func askInput(ctx context.Context, st *streams) func(agent.Input) (string, error) {
 	return func(in agent.Input) (string, error) {
 		st.flush()
-		fmt.Fprintf(st.errw, "%s: %s (default: the environment variable %s): ", in.ID, in.Description, agent.EnvName(in.ID))
-		line, err := readInputLine(ctx, st.stdin, in.Password)
 		if in.Password {
-			fmt.Fprintln(st.errw)
+			restore := disableEcho(st.stdin)
+			defer restore()
+			defer fmt.Fprintln(st.errw)
 		}
-		return line, err
+		fmt.Fprintf(st.errw, "%s: %s (default: the environment variable %s): ", in.ID, in.Description, agent.EnvName(in.ID))
+		return readInputLine(ctx, st.stdin)
 	}
 }
 
-// readInputLine reads one line from the terminal, without echo for a
-// secret, and returns early when ctx ends.
-func readInputLine(ctx context.Context, r io.Reader, secret bool) (string, error) {
-	if secret {
-		restore := disableEcho(r)
-		defer restore()
-	}
+// readInputLine reads one line from the terminal and returns early when
+// ctx ends (the read itself then goes on until the process exits).
+func readInputLine(ctx context.Context, r io.Reader) (string, error) {
 	type result struct {
 		line string
 		err  error
