@@ -2,6 +2,7 @@ package agent
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,11 +20,52 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := ParseConfig(data, "agent.json")
+		cfg, err := ParseConfig(data, "agent.json")
 		checkFuzzError(t, err)
-		_, err = ParseMCPConfig(data, "agent.json")
+		if err == nil {
+			checkSubstitution(t, cfg)
+		}
+		m, err := ParseMCPConfig(data, "agent.json")
 		checkFuzzError(t, err)
+		if err == nil {
+			cfg := &Config{Model: "m", Source: "agent.json"}
+			if cfg.AddMCPConfig(m) == nil {
+				checkSubstitution(t, cfg)
+			}
+		}
 	})
+}
+
+// checkSubstitution resolves every input from a fixed answer and checks
+// that no reference to a declared input is left, and that the answers of
+// password inputs are secrets.
+func checkSubstitution(t *testing.T, cfg *Config) {
+	t.Helper()
+	asked := map[string]bool{}
+	answer := func(in Input) (string, error) { asked[in.ID] = true; return "answer-" + in.ID, nil }
+	if _, err := cfg.ResolveInputs(t.Context(), answer); err != nil {
+		t.Fatalf("ResolveInputs: %v", err)
+	}
+	left := ""
+	check := func(s string) {
+		for _, in := range cfg.Inputs {
+			if strings.Contains(s, "${input:"+in.ID+"}") {
+				left = s
+			}
+		}
+	}
+	check(cfg.APIKey)
+	cfg.each(func(s *string) { check(*s) })
+	if left != "" {
+		t.Errorf("a declared input is left in %q", left)
+	}
+	secrets := cfg.Secrets()
+	for _, in := range cfg.Inputs {
+		a := "answer-" + in.ID
+		if in.Password && asked[in.ID] && !inputRef.MatchString(a) && !slices.Contains(secrets, a) {
+			t.Errorf("password input %q is not a secret: %q", in.ID, secrets)
+		}
+	}
 }
 
 func checkFuzzError(t *testing.T, err error) {

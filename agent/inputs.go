@@ -3,7 +3,9 @@ package agent
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -57,17 +59,59 @@ func (c *Config) ResolveInputs(ctx context.Context, ask func(Input) (string, err
 	return warnings, nil
 }
 
-// Secrets returns the values that must never be printed: what
-// [Config.ResolveInputs] put in place of the inputs with password true, and
-// the API key. It never fails and returns nil when there are none.
+// Secrets returns the values that must never be printed: the resolved
+// values of password inputs, the API key, every header value of a server
+// (the credential after a scheme word such as "Bearer"), the values of
+// server env variables whose names look secret (KEY, TOKEN, SECRET, PASS,
+// AUTH, CREDENTIAL, PRIVATE), and the password and query values of server
+// URLs and of endpointUrl. Call it after ResolveInputs.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, s := range append(slices.Clone(c.secrets), c.APIKey) {
+	add := func(s string) {
 		if s != "" && !inputRef.MatchString(s) && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
+	for _, s := range c.secrets {
+		add(s)
+	}
+	add(c.APIKey)
+	urlSecrets(c.EndpointURL, add)
+	for _, srv := range c.Servers {
+		for _, v := range srv.Headers {
+			if _, cred, ok := strings.Cut(v, " "); ok { // "Bearer X": X is the secret
+				v = strings.TrimSpace(cred)
+			}
+			add(v)
+		}
+		for k, v := range srv.Env {
+			if secretName.MatchString(k) {
+				add(v)
+			}
+		}
+		urlSecrets(srv.URL, add)
+	}
 	return out
+}
+
+// secretName matches the names of variables that hold credentials.
+var secretName = regexp.MustCompile(`(?i)key|token|secret|pass|auth|credential|private`)
+
+// urlSecrets calls add with the userinfo password and the query values of
+// raw, if it parses.
+func urlSecrets(raw string, add func(string)) {
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return
+	}
+	if p, ok := u.User.Password(); ok {
+		add(p)
+	}
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			add(v)
+		}
+	}
 }
 
 func (c *Config) uses(ref string) bool {

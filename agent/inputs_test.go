@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -120,5 +121,18 @@ func TestSecrets(t *testing.T) {
 	literal := &Config{Model: "m", APIKey: "sk-literal"}
 	if got := literal.Secrets(); !reflect.DeepEqual(got, []string{"sk-literal"}) {
 		t.Errorf("literal api key: %q", got)
+	}
+	planted := mustParse(t, `{"model":"m","endpointUrl":"http://user:ep-pass@127.0.0.1/v1?key=ep-query",
+		"servers":[{"type":"http","url":"http://u:srv-pass@127.0.0.1/mcp?token=srv-query&page=2",
+			"headers":{"Authorization":"Bearer hdr-bearer","X-Api-Key":"hdr-plain"}},
+		{"type":"stdio","command":"x","env":{"GITHUB_TOKEN":"env-token","DB_PASSWORD":"env-pass","MODE":"production"}}]}`)
+	got := planted.Secrets()
+	for _, want := range []string{"ep-pass", "ep-query", "srv-pass", "srv-query", "2", "hdr-bearer", "hdr-plain", "env-token", "env-pass"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("secrets %q lack %q", got, want)
+		}
+	}
+	if slices.Contains(got, "production") || slices.Contains(got, "Bearer hdr-bearer") {
+		t.Errorf("secrets %q hold a value that is not one", got)
 	}
 }

@@ -150,3 +150,29 @@ func TestSecretsNotPrinted(t *testing.T) {
 		}
 	}
 }
+
+func TestLongPromptLines(t *testing.T) {
+	t.Run("5 MiB line reaches the model whole", func(t *testing.T) {
+		llm := inferencetest.NewServer(t, inferencetest.Text("read it"), inferencetest.Text("second"))
+		dir := writeAgent(t, llm.URL)
+		long := strings.Repeat("x", 5<<20)
+		r := runCLI(t, long+"\nafter\n", "run", dir)
+		if r.code != 0 || !strings.Contains(r.stdout, "read it") || !strings.Contains(r.stdout, "second") {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+		if body := string(llm.Request(0).Body); !strings.Contains(body, long) {
+			t.Errorf("the model got %d bytes, not the whole 5 MiB prompt", len(body))
+		}
+		if body := string(llm.Request(1).Body); !strings.Contains(body, `"after"`) {
+			t.Error("the prompt after the long one was dropped")
+		}
+	})
+	t.Run("a line over the limit is refused, not dropped", func(t *testing.T) {
+		llm := inferencetest.NewServer(t)
+		dir := writeAgent(t, llm.URL)
+		r := runCLI(t, strings.Repeat("y", maxPromptLine+10)+"\nafter\n", "run", dir)
+		if r.code != 2 || !strings.Contains(r.stderr, "prompt line is longer than 64 MiB") {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
+	})
+}

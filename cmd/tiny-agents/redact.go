@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -89,4 +91,43 @@ func (s *streamRedactor) heldBack(text string) int {
 		}
 	}
 	return longest
+}
+
+// urlPattern finds URLs in free text: a scheme, then anything up to a
+// space or a quote.
+var urlPattern = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
+
+// Diag returns s scrubbed for a diagnostic: secrets replaced, and every URL
+// without its userinfo password and its query values, which is where
+// services carry keys.
+func (r *redactor) Diag(s string) string {
+	return urlPattern.ReplaceAllStringFunc(r.String(s), scrubURL)
+}
+
+// scrubURL replaces the password and the query values of one URL; text
+// that does not parse is left alone.
+func scrubURL(raw string) string {
+	trail := ""
+	for strings.HasSuffix(raw, ".") || strings.HasSuffix(raw, ",") || strings.HasSuffix(raw, ")") || strings.HasSuffix(raw, ":") {
+		raw, trail = raw[:len(raw)-1], raw[len(raw)-1:]+trail
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw + trail
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), redactedMark)
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{redactedMark}
+		}
+		u.RawQuery = q.Encode()
+	}
+	out := u.String()
+	// Encode escapes the marks; they read better as they are.
+	out = strings.ReplaceAll(out, url.QueryEscape(redactedMark), redactedMark)
+	out = strings.ReplaceAll(out, url.PathEscape(redactedMark), redactedMark)
+	return out + trail
 }

@@ -101,7 +101,7 @@ func (s *session) consume(ctx context.Context, prompt string) (runErr, gone erro
 // 0), the first failed prompt, or a signal. markers prints the reference's
 // "> " before each prompt.
 func (s *session) readPiped(ctx context.Context, markers bool) error {
-	lines := make(chan string)
+	lines := make(chan promptLine)
 	go readLines(s.st.stdin, lines) // ends with the process: a blocked read of stdin cannot be cancelled
 	for {
 		if markers {
@@ -109,17 +109,20 @@ func (s *session) readPiped(ctx context.Context, markers bool) error {
 			s.st.out.Flush()
 		}
 		select {
-		case line, ok := <-lines:
+		case l, ok := <-lines:
 			if !ok {
 				if markers {
 					s.st.out.print("\n")
 				}
 				return nil
 			}
-			if strings.TrimSpace(line) == "" {
+			if l.err != nil {
+				return l.err
+			}
+			if strings.TrimSpace(l.text) == "" {
 				continue
 			}
-			if err := s.runPrompt(ctx, line); err != nil {
+			if err := s.runPrompt(ctx, l.text); err != nil {
 				return err
 			}
 		case <-ctx.Done():
@@ -185,13 +188,59 @@ func readLineCtx(ctx context.Context, ed *lineEditor, prompt string) (string, er
 	}
 }
 
-// readLines sends each line of r, then closes lines at end of input.
-func readLines(r io.Reader, lines chan<- string) {
+// maxPromptLine bounds one piped prompt: far above any model's context,
+// low enough that a runaway input cannot take the machine's memory.
+const maxPromptLine = 64 << 20
+
+// promptLine is a line of stdin, or the error that ends the input.
+type promptLine struct {
+	text string
+	err  error
+}
+
+// readLines sends each line of r, of any length up to maxPromptLine, then
+// closes lines at end of input. A longer line, or a read error, is sent as
+// an error and ends the input: no prompt is dropped in silence.
+func readLines(r io.Reader, lines chan<- promptLine) {
 	defer close(lines)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for sc.Scan() {
-		lines <- sc.Text()
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		text, err := readLine(br, maxPromptLine)
+		if err == io.EOF && text == "" {
+			return
+		}
+		if err != nil && err != io.EOF {
+			lines <- promptLine{err: fmt.Errorf("reading prompt %d from stdin: %w", n, err)}
+			return
+		}
+		lines <- promptLine{text: text}
+		if err == io.EOF {
+			return
+		}
+	}
+}
+
+// errPromptTooLong is a piped prompt over maxPromptLine.
+var errPromptTooLong = &usageError{fmt.Errorf("a prompt line is longer than %d MiB; shorten it or put the text in a file the agent can read", maxPromptLine>>20)}
+
+// readLine reads up to the next newline (dropped, with a \r before it) or
+// the end of input, failing past limit bytes without keeping them.
+func readLine(br *bufio.Reader, limit int) (string, error) {
+	var b []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(b)+len(chunk) > limit {
+			for errors.Is(err, bufio.ErrBufferFull) { // skip the rest of the line
+				_, err = br.ReadSlice('\n')
+			}
+			return "", errPromptTooLong
+		}
+		b = append(b, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		text := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+		return text, err
 	}
 }
 

@@ -168,7 +168,7 @@ func agentOpts(st *streams, cfg *agent.Config, opts *agentOptions) []agent.Optio
 		agent.WithInferenceOptions(inference.WithIdleTimeout(idle), inference.WithRetryHook(retryNotice(st, opts.Verbose))),
 	}
 	if opts.Verbose {
-		out = append(out, agent.WithServerStderr(st.errw))
+		out = append(out, agent.WithServerStderr(&lineWriter{s: st}))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -53,7 +54,7 @@ func (s *streams) diag(label, text string) {
 	s.errOut.Flush()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	text = s.red.String(strings.TrimRight(text, "\n"))
+	text = s.red.Diag(strings.TrimRight(text, "\n"))
 	prefix := "tiny-agents: "
 	if label != "" {
 		prefix += label + ": "
@@ -79,4 +80,31 @@ func (s *streams) fail(f failure) {
 func (s *streams) flush() {
 	s.out.Flush()
 	s.errOut.Flush()
+}
+
+// lineWriter passes what servers write on stderr (with -v) through the
+// redactor, a line at a time.
+type lineWriter struct {
+	s       *streams
+	mu      sync.Mutex
+	partial []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := w.s.redactor().Diag(string(w.partial[:i+1]))
+		w.partial = w.partial[i+1:]
+		w.s.out.Flush()
+		if _, err := io.WriteString(w.s.errw, line); err != nil {
+			return len(p), err
+		}
+	}
+	return len(p), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
@@ -93,7 +94,7 @@ func (v *textView) event(ev mcpclient.Event) {
 		v.flushText()
 		v.trail.print("\n\n")
 		v.trail.colored(ansiGreen, fmt.Sprintf("Tool[%s] %s\n%s", e.Message.Name, e.Message.ToolCallID,
-			v.s.redactor().String(e.Message.Content)))
+			v.s.redactor().String(shortResult(e.Message.Content))))
 		v.trail.print("\n\n")
 		v.trail.Flush()
 	case *mcpclient.TurnEndEvent:
@@ -156,4 +157,48 @@ func (v *textView) endPrompt() {
 		v.answer.print("\n")
 	}
 	v.s.flush()
+}
+
+// A tool result is shown at the terminal up to these bounds; the model
+// gets more (see mcpclient's tool result limit).
+const (
+	shownResultLines = 20
+	shownResultBytes = 4 << 10
+)
+
+// shortResult is the first lines of a long tool result and a count of the
+// rest.
+func shortResult(s string) string {
+	cut := len(s)
+	if n := strings.Count(s, "\n"); n >= shownResultLines {
+		cut = nthIndex(s, '\n', shownResultLines-1)
+	}
+	if cut > shownResultBytes {
+		cut = shownResultBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	if cut >= len(s) {
+		return s
+	}
+	shown, rest := s[:cut], strings.TrimPrefix(s[cut:], "\n")
+	lines := strings.Count(rest, "\n")
+	if !strings.HasSuffix(rest, "\n") {
+		lines++
+	}
+	return fmt.Sprintf("%s\n[... %d more lines, %d bytes, not shown]", shown, lines, len(rest))
+}
+
+// nthIndex is the index of the n-th (0-based) occurrence of c in s.
+func nthIndex(s string, c byte, n int) int {
+	i := -1
+	for range n + 1 {
+		j := strings.IndexByte(s[i+1:], c)
+		if j < 0 {
+			return len(s)
+		}
+		i += j + 1
+	}
+	return i
 }

@@ -109,7 +109,7 @@ func (v *jsonView) event(ev mcpclient.Event) {
 		out := toolResultEvent{Type: "tool_result", ID: e.Call.ID, Name: e.Call.Function.Name,
 			Content: v.str(e.Message.Content), ExitLoop: e.ExitLoop}
 		if e.Err != nil {
-			out.Error = v.str(plainMessage(e.Err))
+			out.Error = v.s.redactor().Diag(plainMessage(e.Err))
 		}
 		v.write(out)
 	case *mcpclient.TurnEndEvent:
@@ -129,7 +129,8 @@ func (v *jsonView) delta(s string) {
 
 func (v *jsonView) failed(f failure) {
 	v.delta(v.content.Flush())
-	v.write(errorEvent{Type: "error", Kind: f.kind, Message: v.str(f.msg), Hint: v.str(f.hint),
+	red := v.s.redactor()
+	v.write(errorEvent{Type: "error", Kind: f.kind, Message: red.Diag(f.msg), Hint: red.Diag(f.hint),
 		Status: f.statusCode, ExitCode: f.code})
 	v.s.out.Flush()
 }
