@@ -1,6 +1,7 @@
 package fsserver
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	mcpc "github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 )
 
 func connect(t *testing.T, root string) *mcpc.Client {
@@ -16,6 +18,13 @@ func connect(t *testing.T, root string) *mcpc.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return connectServer(t, srv)
+}
+
+// connectServer starts and initialises an in-process client of srv, closed
+// when the test ends.
+func connectServer(t *testing.T, srv *server.MCPServer) *mcpc.Client {
+	t.Helper()
 	c, err := mcpc.NewInProcessClient(srv)
 	if err != nil {
 		t.Fatal(err)
@@ -41,6 +50,11 @@ func call(t *testing.T, c *mcpc.Client, name string, args map[string]any) (strin
 	if err != nil {
 		t.Fatalf("%s: protocol error %v", name, err)
 	}
+	return resultText(res)
+}
+
+// resultText returns a result's text and whether it is an error result.
+func resultText(res *mcp.CallToolResult) (string, bool) {
 	var parts []string
 	for _, ct := range res.Content {
 		if tc, ok := ct.(mcp.TextContent); ok {
@@ -48,6 +62,34 @@ func call(t *testing.T, c *mcpc.Client, name string, args map[string]any) (strin
 		}
 	}
 	return strings.Join(parts, "\n"), res.IsError
+}
+
+// handler is one of fsRoot's tool handlers.
+type handler func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error)
+
+// openTestRoot returns an fsRoot on dir for calling handlers directly,
+// closed when the test ends.
+func openTestRoot(t *testing.T, dir string) *fsRoot {
+	t.Helper()
+	r, err := openFSRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.root.Close() })
+	return r
+}
+
+// callDirect runs a handler with ctx, and returns its text and whether it
+// is an error result.
+func callDirect(t *testing.T, ctx context.Context, h handler, args map[string]any) (string, bool) {
+	t.Helper()
+	var req mcp.CallToolRequest
+	req.Params.Arguments = args
+	res, err := h(ctx, req)
+	if err != nil {
+		t.Fatalf("protocol error %v", err)
+	}
+	return resultText(res)
 }
 
 func TestToolsWorkUnderRoot(t *testing.T) {
