@@ -12,8 +12,10 @@ import (
 
 // ChatCompletion sends a chat completion request and waits for the whole
 // answer. It returns an *HTTPError for a non-2xx answer (after retries), an
-// error matching [ErrTimeout] for a deadline, and an error naming the
-// provider for an answer that is not a chat completion.
+// error matching [ErrTimeout] for a deadline, one matching
+// [ErrResponseTooLarge] for an answer over the JSON limit of
+// [WithMaxResponseBytes], and an error naming the provider for an answer
+// that is not a chat completion.
 func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*ChatCompletionOutput, error) {
 	t, req, err := c.chatRequest(ctx, in, false)
 	if err != nil {
@@ -25,7 +27,7 @@ func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*
 	}
 	defer cancel()
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := readBody(resp, c.maxJSON, false)
 	if err != nil {
 		return nil, classifyErr(ctx, req.op, err)
 	}
@@ -44,7 +46,8 @@ func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*
 // error ends the iteration and is terminal: an *HTTPError before any chunk, a
 // *StreamError for an error event, io.ErrUnexpectedEOF (wrapped) when the
 // stream ends without [DONE] or a finish reason, an error matching
-// [ErrMalformedStream] that quotes a chunk that is not valid JSON, an error
+// [ErrMalformedStream] that quotes a chunk that is not valid JSON, one
+// matching [ErrResponseTooLarge] for an event longer than 16 MiB, an error
 // matching [ErrTimeout] for a deadline or the idle timeout, or the
 // context's error on cancellation.
 // Breaking out of the loop closes the connection.
@@ -107,10 +110,11 @@ func (c *Client) chatRequest(ctx context.Context, in *ChatCompletionInput, strea
 	}, nil
 }
 
-// name says who answers, for error messages.
+// name says who answers, for error messages: the provider, or the
+// endpoint's URL without userinfo and query.
 func (t target) name() string {
 	if t.provider == "" {
-		return t.url
+		return redactURL(t.url)
 	}
 	return "provider " + t.provider
 }

@@ -227,6 +227,10 @@ func (d *scanner) fail(msg string) {
 	}
 }
 
+// peek skips whitespace and returns the next byte, or 0 at the end of the
+// input. A NUL byte in the input is returned as 0 too and matches nothing
+// a caller looks for, so it fails as the invalid character it is; only
+// end tells the two apart, by position.
 func (d *scanner) peek() byte {
 	for d.pos < len(d.s) {
 		switch c := d.s[d.pos]; c {
@@ -239,8 +243,13 @@ func (d *scanner) peek() byte {
 	return 0
 }
 
+// end checks that nothing but whitespace follows the value.
 func (d *scanner) end() {
-	if d.err == nil && d.peek() != 0 {
+	if d.err != nil {
+		return
+	}
+	d.peek()
+	if d.pos < len(d.s) {
 		d.fail("unexpected data after the object")
 	}
 }

@@ -66,6 +66,9 @@ func TestDecodeChunkRejectsMalformed(t *testing.T) {
 		`{"choices":{}}`, `{"choices":[{"index":"0"}]}`, `{"choices":[{"index":0.5}]}`,
 		`{"id":"a` + "\n" + `b"}`, `{"id":"\x"}`, `{"id":"\u12"}`, `{"n":01}`, `{"n":1.}`, `{"n":-}`, `{"n":1e}`,
 		`{"t":tru}`, `{"a":[1,]}`, `{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`,
+		// NUL is a byte like any other: invalid after the value, and a raw
+		// control character inside a string, as encoding/json says.
+		"{}\x00garbage", "{}\x00", "\x00{}", "{\x00}", `{"id":"a` + "\x00" + `b"}`, `{"n":1` + "\x00" + `}`,
 	}
 	for _, data := range bad {
 		var c ChatCompletionStreamOutput
@@ -87,6 +90,9 @@ func FuzzDecodeChunk(f *testing.F) {
 	for _, s := range chunkSeeds {
 		f.Add(s)
 	}
+	// Crashers found before, kept here because testdata/fuzz is ignored.
+	f.Add("{}\x00garbage")
+	f.Add(`{"id":"a` + "\x00" + `"}`)
 	f.Fuzz(func(t *testing.T, data string) {
 		var c ChatCompletionStreamOutput
 		err := decodeChunk(data, &c)

@@ -54,6 +54,8 @@ type Client struct {
 	mappings    mappingCache
 	recommended recommendedCache
 	pollEvery   time.Duration
+	maxJSON     int64 // bounds of a non-streaming answer, see WithMaxResponseBytes
+	maxMedia    int64
 }
 
 // NewClient returns a client configured by opts. It returns the first option
@@ -62,7 +64,8 @@ type Client struct {
 // provider, a token and an API key that differ, a proxy with a custom HTTP
 // client, or a provider that does not exist.
 func NewClient(opts ...Option) (*Client, error) {
-	cfg := config{maxRetries: 3, retryBase: 500 * time.Millisecond, retryMax: 8 * time.Second}
+	cfg := config{maxRetries: 3, retryBase: 500 * time.Millisecond, retryMax: 8 * time.Second,
+		maxJSON: DefaultMaxJSONResponseBytes, maxMedia: DefaultMaxMediaResponseBytes}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
 			return nil, err
@@ -88,6 +91,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		retryHook:   cfg.retryHook,
 		log:         cfg.logger,
 		pollEvery:   cfg.pollEvery,
+		maxJSON:     cfg.maxJSON,
+		maxMedia:    cfg.maxMedia,
 	}
 	if c.pollEvery == 0 {
 		c.pollEvery = 500 * time.Millisecond
@@ -102,17 +107,20 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.token == "" {
 		c.token = cfg.apiKey
 	}
+	if c.log == nil {
+		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	if c.token == "" {
 		c.token = hfhome.Token()
+		if w := hfhome.TokenFileWarning(); c.token != "" && w != "" {
+			c.log.Warn(w)
+		}
 	}
 	if c.userAgent == "" {
 		c.userAgent = "tiny-agents-go/" + version.Version + "; go/" + strings.TrimPrefix(runtime.Version(), "go")
 	}
 	if c.http == nil {
-		c.http = newHTTPClient(cfg.proxy)
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.http = newHTTPClient(cfg.proxy, cfg.headers)
 	}
 	c.Chat = &ChatService{Completions: &ChatCompletionsService{client: c}}
 	return c, nil
@@ -121,7 +129,7 @@ func NewClient(opts ...Option) (*Client, error) {
 func (cfg *config) validate() error {
 	if cfg.model != "" && cfg.baseURL != "" {
 		return fmt.Errorf("%w: model %q and base URL %q given together; the base URL is an alias of a URL model, give one of them",
-			ErrInvalidOption, cfg.model, cfg.baseURL)
+			ErrInvalidOption, redactURL(cfg.model), redactURL(cfg.baseURL))
 	}
 	if cfg.token != "" && cfg.apiKey != "" && cfg.token != cfg.apiKey {
 		return fmt.Errorf("%w: token and API key given with different values; the API key is an alias of the token, give one of them", ErrInvalidOption)
@@ -141,7 +149,7 @@ func (cfg *config) validate() error {
 	}
 	if isURL(target) && p != "" && p != ProviderAuto && p != "hf-inference" {
 		return fmt.Errorf("%w: URL model %q given with provider %q; a URL is called directly, drop the provider or pass a Hub model id",
-			ErrInvalidOption, target, p)
+			ErrInvalidOption, redactURL(target), p)
 	}
 	return nil
 }
@@ -153,13 +161,16 @@ func (c *Client) Model() string { return c.model }
 // Provider returns the configured provider, "auto" by default.
 func (c *Client) Provider() string { return c.provider }
 
-func newHTTPClient(proxy *url.URL) *http.Client {
+// newHTTPClient returns the client used when the caller gives none: the
+// default transport with more idle connections per host, and a redirect
+// policy that keeps credentials and the caller's headers on their origin.
+func newHTTPClient(proxy *url.URL, callerHeaders http.Header) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 16
 	if proxy != nil {
 		t.Proxy = http.ProxyURL(proxy)
 	}
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: t, CheckRedirect: redirectPolicy(callerHeaders)}
 }
 
 func envURL(name string) string {

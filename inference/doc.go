@@ -44,6 +44,12 @@
 // HF_ENDPOINT and HF_ROUTER_URL (or [WithHubURL] and [WithRouterURL]) move
 // the Hub and the router, for self-hosting and tests.
 //
+// Credentials stay on the origin they were meant for: a redirect to
+// another scheme, host or port goes without Authorization, Cookie,
+// provider key headers and the headers of [WithHeader] ([CheckRedirect];
+// a client given with [WithHTTPClient] keeps its own policy). URLs in
+// errors and logs lose their userinfo and query.
+//
 // # Chat providers
 //
 // The chat route of each provider, after {router}/{provider} with an hf_
@@ -131,7 +137,10 @@
 // [ErrNoToken]. A stream ends with io.ErrUnexpectedEOF when the connection
 // closes before [DONE] or a finish reason, with a [*StreamError] when the
 // server sends an error event, and with an error matching
-// [ErrMalformedStream] when an event does not parse.
+// [ErrMalformedStream] when an event does not parse. An answer past the
+// size limits of [WithMaxResponseBytes] (by default 256 MiB of JSON, 1 GiB
+// of media, counted after decompression), or a stream event longer than
+// 16 MiB, fails with an error matching [ErrResponseTooLarge].
 //
 // # Retries
 //

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Callers test for them with errors.Is; the returned errors
@@ -43,6 +44,12 @@ var (
 	// ErrInvalidOption is returned by [NewClient] for a bad option value or
 	// an invalid combination of options.
 	ErrInvalidOption = errors.New("inference: invalid option")
+	// ErrResponseTooLarge matches the error of a call whose answer went
+	// past a size bound: a non-streaming body larger than the limit of
+	// [WithMaxResponseBytes] (the message names the limit and the
+	// option), or a stream event longer than the fixed 16 MiB bound on
+	// one server-sent event.
+	ErrResponseTooLarge = errors.New("inference: response too large")
 )
 
 // HTTPError is returned when a server answers with a status other than 2xx.
@@ -92,17 +99,35 @@ func newHTTPError(resp *http.Response, body []byte) *HTTPError {
 	return e
 }
 
-// redactURL drops the query string, where some services carry keys.
+// redactURL returns u without the parts that may hold a secret: the
+// userinfo ("user:password@"), the query (where some services take keys)
+// and the fragment. Every URL the package puts in an error, an op string
+// or a log line goes through it. A string that does not parse as a URL
+// loses everything from '?' or '#' on and, after "://", everything up to
+// the last '@'.
 func redactURL(u string) string {
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		return u[:i]
+	if p, err := url.Parse(u); err == nil {
+		p.User = nil
+		p.RawQuery, p.ForceQuery = "", false
+		p.Fragment, p.RawFragment = "", ""
+		return p.String()
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if scheme, rest, ok := strings.Cut(u, "://"); ok {
+		if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+			rest = rest[i+1:]
+		}
+		u = scheme + "://" + rest
 	}
 	return u
 }
 
 // serverMessage extracts the human message from the usual error shapes:
 // {"error":"m"}, {"error":{"message":"m"}}, {"message":"m"}, {"detail":"m"}
-// and {"errors":["m"]}; anything else is returned as trimmed text.
+// and {"errors":["m"]}; anything else is returned as trimmed text. The
+// result is valid UTF-8 of at most maxMessage bytes plus "...".
 func serverMessage(body []byte) string {
 	var shapes struct {
 		Error   json.RawMessage `json:"error"`
@@ -114,17 +139,36 @@ func serverMessage(body []byte) string {
 	if json.Unmarshal(trimmed, &shapes) == nil {
 		for _, raw := range []json.RawMessage{shapes.Error, shapes.Message, shapes.Detail} {
 			if m := messageOf(raw); m != "" {
-				return m
+				return clipMessage(m)
 			}
 		}
 		if len(shapes.Errors) > 0 {
-			return strings.Join(shapes.Errors, "; ")
+			return clipMessage(strings.Join(shapes.Errors, "; "))
 		}
 	}
-	const maxText = 1000
-	s := string(trimmed)
-	if len(s) > maxText {
-		s = s[:maxText] + "..."
+	return clipMessage(string(trimmed))
+}
+
+// maxMessage bounds a server message in an error: an error body or an
+// error event may be megabytes long.
+const maxMessage = 1000
+
+// clipMessage returns s as valid UTF-8 of at most maxMessage bytes, cut
+// at a character boundary and marked with "..." when it was longer.
+func clipMessage(s string) string {
+	cut := false
+	for range 2 { // again if replacing invalid bytes made it longer
+		if len(s) > maxMessage {
+			i := maxMessage
+			for i > 0 && !utf8.RuneStart(s[i]) {
+				i--
+			}
+			s, cut = s[:i], true
+		}
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if cut {
+		s += "..."
 	}
 	return s
 }

@@ -60,7 +60,8 @@ type mediaData struct {
 	url         string // the http(s) URL the input came from, if any
 }
 
-// maxMediaBytes bounds a binary input read from a reader or a URL.
+// maxMediaBytes bounds a binary input read from a reader; one fetched
+// from a URL is bounded by the media limit of [WithMaxResponseBytes].
 const maxMediaBytes = 512 << 20
 
 // ErrMedia matches every error about a binary input: a missing file, an
@@ -76,9 +77,12 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 	case m.data != nil:
 		d.data = m.data
 	case m.reader != nil:
-		d.data, err = io.ReadAll(io.LimitReader(m.reader, maxMediaBytes))
+		d.data, err = io.ReadAll(io.LimitReader(m.reader, maxMediaBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("%w: reading: %w", ErrMedia, err)
+		}
+		if len(d.data) > maxMediaBytes {
+			return nil, fmt.Errorf("%w: the reader holds more than the %s an input may have", ErrMedia, sizeString(maxMediaBytes))
 		}
 	case m.path != "":
 		d.data, err = os.ReadFile(m.path)
@@ -97,7 +101,7 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 			return nil, err
 		}
 	case m.url != "":
-		return nil, fmt.Errorf("%w: %q is not an http(s) or data URL", ErrMedia, m.url)
+		return nil, fmt.Errorf("%w: %q is not an http(s) or data URL", ErrMedia, redactURL(m.url))
 	default:
 		return nil, fmt.Errorf("%w: no input given", ErrMedia)
 	}
@@ -110,24 +114,27 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 	return d, nil
 }
 
-// fetchMedia downloads an input URL. The body is kept only on a 2xx answer.
+// fetchMedia downloads an input URL, up to the media limit. The body is
+// kept only on a 2xx answer.
 func (c *Client) fetchMedia(ctx context.Context, u string, d *mediaData) error {
+	ru := redactURL(u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMedia, err)
+		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, ru, classifyErr(ctx, "fetching "+ru, err))
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, redactURL(u), classifyErr(ctx, "fetching "+redactURL(u), err))
+		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, ru, classifyErr(ctx, "fetching "+ru, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%w: fetching %s: %d %s", ErrMedia, redactURL(u), resp.StatusCode, http.StatusText(resp.StatusCode))
+		return fmt.Errorf("%w: fetching %s: %d %s", ErrMedia, ru, resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
-	d.data, err = io.ReadAll(io.LimitReader(resp.Body, maxMediaBytes))
+	decodeBody(resp)
+	d.data, err = readBody(resp, c.maxMedia, true)
 	if err != nil {
-		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, redactURL(u), err)
+		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, ru, err)
 	}
 	d.url = u
 	if d.contentType == "" {

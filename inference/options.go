@@ -41,6 +41,8 @@ type config struct {
 	logger     *slog.Logger
 	pollEvery  time.Duration
 	retryHook  func(RetryInfo)
+	maxJSON    int64
+	maxMedia   int64
 }
 
 // WithModel returns an Option that sets the default model: a Hub model id
@@ -59,7 +61,7 @@ func WithModel(model string) Option {
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		if !isURL(baseURL) {
-			return fmt.Errorf("%w: base URL %q must start with http:// or https://", ErrInvalidOption, baseURL)
+			return fmt.Errorf("%w: base URL %q must start with http:// or https://", ErrInvalidOption, redactURL(baseURL))
 		}
 		c.baseURL = baseURL
 		return nil
@@ -92,7 +94,7 @@ func WithAPIKey(key string) Option {
 func WithHubURL(hubURL string) Option {
 	return func(c *config) error {
 		if !isURL(hubURL) {
-			return fmt.Errorf("%w: hub URL %q must start with http:// or https://", ErrInvalidOption, hubURL)
+			return fmt.Errorf("%w: hub URL %q must start with http:// or https://", ErrInvalidOption, redactURL(hubURL))
 		}
 		c.hubURL = strings.TrimRight(hubURL, "/")
 		return nil
@@ -104,7 +106,7 @@ func WithHubURL(hubURL string) Option {
 func WithRouterURL(routerURL string) Option {
 	return func(c *config) error {
 		if !isURL(routerURL) {
-			return fmt.Errorf("%w: router URL %q must start with http:// or https://", ErrInvalidOption, routerURL)
+			return fmt.Errorf("%w: router URL %q must start with http:// or https://", ErrInvalidOption, redactURL(routerURL))
 		}
 		c.routerURL = strings.TrimRight(routerURL, "/")
 		return nil
@@ -144,6 +146,8 @@ func WithIdleTimeout(d time.Duration) Option {
 
 // WithHeader returns an Option that adds a header to every request. It may be
 // given several times; later values for the same key replace earlier ones.
+// The package's own HTTP client does not send it on when a server
+// redirects to another origin (see [CheckRedirect]).
 func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		if c.headers == nil {
@@ -178,7 +182,7 @@ func WithProxy(proxyURL string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(proxyURL)
 		if err != nil || u.Host == "" {
-			return fmt.Errorf("%w: proxy URL %q is not a URL", ErrInvalidOption, proxyURL)
+			return fmt.Errorf("%w: proxy URL %q is not a URL", ErrInvalidOption, redactURL(proxyURL))
 		}
 		c.proxy = u
 		return nil
@@ -194,6 +198,14 @@ func WithBillTo(org string) Option {
 
 // WithHTTPClient returns an Option that sends every request through doer
 // instead of a client of the package's own.
+//
+// The redirect policy is then doer's. The package's own client follows a
+// redirect to another scheme, host or port with none of the headers that
+// may carry a credential (see [CheckRedirect]); a plain *http.Client keeps
+// Authorization for the same host on any port and for its subdomains, and
+// sends every other header (X-Key, x-api-key, those of [WithHeader]) to
+// any host. Set the client's CheckRedirect field to [CheckRedirect] to get
+// the package's policy.
 func WithHTTPClient(doer HTTPDoer) Option {
 	return func(c *config) error {
 		if doer == nil {

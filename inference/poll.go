@@ -70,15 +70,18 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 // fetchPublic GETs url without the client's credentials, which are not
 // the business of a host a provider named.
 func (tc *taskCall) fetchPublic(ctx context.Context, url string) (*rawResponse, error) {
-	req := &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}},
-		op: tc.describe() + ": fetching " + redactURL(url), provider: tc.target.provider}
-	return tc.c.roundTrip(ctx, req)
+	return tc.c.roundTrip(ctx, tc.publicRequest(url, tc.mediaAnswer))
+}
+
+func (tc *taskCall) publicRequest(url string, media bool) *request {
+	return &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}},
+		op: tc.describe() + ": fetching " + redactURL(url), provider: tc.target.provider, media: media}
 }
 
 // download fetches a result URL the provider returned, without
-// credentials.
+// credentials, under the media limit: a result file may be a video.
 func (tc *taskCall) download(ctx context.Context, url string) (*rawResponse, error) {
-	r, err := tc.fetchPublic(ctx, url)
+	r, err := tc.c.roundTrip(ctx, tc.publicRequest(url, true))
 	if err != nil {
 		return nil, withOp(tc.describe()+": downloading the result", err)
 	}
@@ -112,13 +115,13 @@ func (tc *taskCall) fetchResult(ctx context.Context, link string) (*rawResponse,
 func (tc *taskCall) jobURL(returned string) (string, error) {
 	u, err := url.Parse(returned)
 	if err != nil || u.Path == "" {
-		return "", fmt.Errorf("job URL %q has no path", returned)
+		return "", fmt.Errorf("job URL %q has no path", redactURL(returned))
 	}
 	base := tc.target.base
 	if tc.target.direct {
 		t, err := url.Parse(tc.target.url)
 		if err != nil {
-			return "", fmt.Errorf("call URL: %w", err)
+			return "", fmt.Errorf("call URL %q does not parse", redactURL(tc.target.url))
 		}
 		base = t.Scheme + "://" + t.Host
 	}

@@ -1,6 +1,7 @@
 package inference
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,15 @@ var errStopped = errors.New("inference: consumer stopped")
 
 var sseConfig = &sse.ReadConfig{MaxEventSize: maxEventSize}
 
+// sseError names the limit when an event is too long, where the SSE
+// reader says only "bufio.Scanner: token too long".
+func sseError(err error) error {
+	if errors.Is(err, bufio.ErrTooLong) {
+		return eventTooLarge()
+	}
+	return err
+}
+
 // readChatStream yields the chunks of an SSE chat completion stream. It
 // returns nil after [DONE] or, when the server sends no [DONE], at EOF after
 // a finish reason; io.ErrUnexpectedEOF (wrapped) at EOF otherwise.
@@ -25,7 +35,7 @@ func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) b
 	finished := false
 	for ev, err := range sse.Read(r, sseConfig) {
 		if err != nil {
-			return err
+			return sseError(err)
 		}
 		if ev.Data == "" {
 			continue

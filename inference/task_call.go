@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 )
@@ -47,6 +46,16 @@ type taskCall struct {
 	params map[string]any // the task parameters, without nil values
 	extra  map[string]any // ExtraBody fields
 	stream bool           // text generation: ask for a token stream
+	// mediaAnswer puts the call's answers, polls and downloads under the
+	// media limit: tasks that answer with media, and Post.
+	mediaAnswer bool
+}
+
+// mediaTasks answer with media: bytes, or JSON that carries them in
+// base64 or links to them.
+var mediaTasks = map[Task]bool{
+	TaskAudioToAudio: true, TaskImageToImage: true, TaskImageToVideo: true,
+	TaskTextToImage: true, TaskTextToSpeech: true, TaskTextToVideo: true,
 }
 
 // taskBody is an encoded request body.
@@ -92,7 +101,7 @@ func (c *Client) newTaskCall(ctx context.Context, task Task, params any, opts []
 	if err != nil {
 		return nil, fmt.Errorf("inference: %s: encoding parameters: %w", task, err)
 	}
-	return &taskCall{c: c, task: task, target: t, params: pm, extra: cfg.extra}, nil
+	return &taskCall{c: c, task: task, target: t, params: pm, extra: cfg.extra, mediaAnswer: mediaTasks[task]}, nil
 }
 
 // paramsMap turns a typed parameters struct into a map of its set fields.
@@ -228,7 +237,7 @@ func (tc *taskCall) request(url string, body *taskBody) (*request, error) {
 	if hh := tc.target.helper; hh != nil && hh.callHeaders != nil {
 		hh.callHeaders(tc, h)
 	}
-	req := &request{method: http.MethodPost, url: url, header: h, op: tc.describe(), provider: tc.target.provider}
+	req := &request{method: http.MethodPost, url: url, header: h, op: tc.describe(), provider: tc.target.provider, media: tc.mediaAnswer}
 	if body != nil {
 		req.body = body.data
 	} else {
@@ -243,7 +252,8 @@ func (tc *taskCall) get(ctx context.Context, url string) (*rawResponse, error) {
 	return tc.post(ctx, url, nil)
 }
 
-// roundTrip sends req with retries and reads the whole answer.
+// roundTrip sends req with retries and reads the whole answer, up to the
+// limit of its kind.
 func (c *Client) roundTrip(ctx context.Context, req *request) (*rawResponse, error) {
 	resp, cancel, err := c.send(ctx, req)
 	if err != nil {
@@ -251,7 +261,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request) (*rawResponse, err
 	}
 	defer cancel()
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp, c.limit(req.media), req.media)
 	if err != nil {
 		return nil, classifyErr(ctx, req.op, err)
 	}

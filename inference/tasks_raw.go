@@ -33,6 +33,7 @@ func (c *Client) Post(ctx context.Context, task Task, body any, opts ...CallOpti
 			return nil, fmt.Errorf("inference: %s: encoding the body: %w", task, err)
 		}
 	}
+	tc.mediaAnswer = true // the answer may be anything
 	r, err := tc.post(ctx, tc.target.url, b)
 	if err != nil {
 		return nil, err
@@ -80,7 +81,7 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 		LibraryName string `json:"library_name"`
 	}
 	if err := json.Unmarshal(body, &info); err != nil {
-		return nil, &ResponseError{Task: "model-status", Provider: c.hubURL, Body: truncate(body, 200), Err: err}
+		return nil, &ResponseError{Task: "model-status", Provider: redactURL(c.hubURL), Body: truncate(body, 200), Err: err}
 	}
 	return &ModelStatus{Loaded: info.Inference == "warm", State: info.Inference, Framework: info.LibraryName}, nil
 }
@@ -91,5 +92,5 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 // now (the Hub's model search, filtered by inference provider).
 func (c *Client) ListDeployedModels(ctx context.Context, frameworks ...string) (map[Task][]string, error) {
 	return nil, fmt.Errorf("%w: the serverless listing of deployed models was retired; search the Hub with inference_provider=hf-inference (GET %s/api/models?inference_provider=hf-inference&pipeline_tag=TASK)",
-		ErrNotOffered, c.hubURL)
+		ErrNotOffered, redactURL(c.hubURL))
 }

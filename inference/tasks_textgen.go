@@ -156,7 +156,7 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 	done := false
 	for ev, err := range sse.Read(r, sseConfig) {
 		if err != nil {
-			return err
+			return sseError(err)
 		}
 		if ev.Data == "" {
 			continue

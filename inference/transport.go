@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -22,6 +23,7 @@ type request struct {
 	body     []byte
 	op       string // what the call does, for error messages
 	provider string // who answers, for [RetryInfo]: a provider, "auto", or ""
+	media    bool   // the answer is bounded by the media limit, not the JSON one
 }
 
 // retryPolicy bounds retries: max attempts after the first, delays from base
@@ -152,6 +154,7 @@ func (c *Client) sendOnce(ctx context.Context, r *request) (*http.Response, cont
 		wd.kick()
 		resp.Body = &watchedBody{ReadCloser: resp.Body, w: wd}
 	}
+	decodeBody(resp)
 	return resp, cancel, nil
 }
 
@@ -175,18 +178,34 @@ func retryableTransport(ctx context.Context, err error) bool {
 		errors.Is(err, syscall.EPIPE)
 }
 
-// retryAfter parses a Retry-After header in seconds or as an HTTP date; it
-// returns 0 when absent or unreadable.
+// retryAfterCap is the largest wait retryAfter returns. Anything above
+// maxRetryAfter is refused anyway; the cap keeps a huge value from
+// overflowing a Duration into a negative one.
+const retryAfterCap = 24 * time.Hour
+
+// retryAfter parses a Retry-After header in seconds (a fraction is
+// accepted) or as an HTTP date. It returns 0 when absent or unreadable and
+// never more than retryAfterCap.
 func retryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
+	if s, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		// NaN fails both comparisons; Inf, 1e300 and 1e400 (out of
+		// range: +Inf) are capped before the conversion, whose overflow
+		// Go leaves undefined.
+		if !(s >= 0) {
+			return 0
+		}
+		if s >= retryAfterCap.Seconds() {
+			return retryAfterCap
+		}
 		return time.Duration(s * float64(time.Second))
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return d
+			return min(d, retryAfterCap)
 		}
 	}
 	return 0

@@ -3,8 +3,10 @@
 package hfhome
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -26,6 +28,40 @@ func Token() string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// TokenFileWarning returns a warning when the token in use comes from the
+// token file (no HF_TOKEN or HUGGING_FACE_HUB_TOKEN is set) and that file
+// is open to its group or to others (mode & 0o077 != 0), as in
+//
+//	the Hugging Face token file /home/u/.cache/huggingface/token is
+//	accessible to other users (mode 0644); restrict it with `chmod 600 /home/u/.cache/huggingface/token`
+//
+// It returns "" otherwise: the file is private, empty or absent, the token
+// comes from the environment, or the system is Windows, whose permission
+// bits do not say who may read a file. [Token] reads the file either way.
+func TokenFileWarning() string {
+	if runtime.GOOS == "windows" {
+		return ""
+	}
+	for _, name := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
+		if strings.TrimSpace(os.Getenv(name)) != "" {
+			return ""
+		}
+	}
+	p := TokenPath()
+	if p == "" {
+		return ""
+	}
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return ""
+	}
+	perm := fi.Mode().Perm()
+	if perm&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the Hugging Face token file %s is accessible to other users (mode %04o); restrict it with `chmod 600 %s`", p, perm, p)
 }
 
 // TokenPath returns where the token file is expected: $HF_TOKEN_PATH, else

@@ -3,6 +3,7 @@ package hfhome
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -67,6 +68,56 @@ func TestPaths(t *testing.T) {
 			}
 			if got := HubCache(); got != filepath.FromSlash(tt.wantHub) {
 				t.Errorf("HubCache() = %q, want %q", got, tt.wantHub)
+			}
+		})
+	}
+}
+
+func TestTokenFileWarning(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows permission bits do not say who may read a file")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	tests := []struct {
+		name    string
+		mode    os.FileMode
+		content string
+		hfToken string
+		path    string
+		want    string
+	}{
+		{name: "private", mode: 0o600, content: "hf_x"},
+		{name: "owner read only", mode: 0o400, content: "hf_x"},
+		{name: "world readable", mode: 0o644, content: "hf_x",
+			want: "the Hugging Face token file " + file + " is accessible to other users (mode 0644); restrict it with `chmod 600 " + file + "`"},
+		{name: "group writable", mode: 0o620, content: "hf_x",
+			want: "the Hugging Face token file " + file + " is accessible to other users (mode 0620); restrict it with `chmod 600 " + file + "`"},
+		{name: "token from the environment", mode: 0o644, content: "hf_x", hfToken: "hf_env"},
+		{name: "empty file", mode: 0o644},
+		{name: "no file", mode: 0o644, content: "hf_x", path: filepath.Join(dir, "nope")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.Remove(file) // a read-only file from the previous case
+			if err := os.WriteFile(file, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(file, tt.mode); err != nil { // not subject to the umask
+				t.Fatal(err)
+			}
+			path := tt.path
+			if path == "" {
+				path = file
+			}
+			t.Setenv("HF_TOKEN", tt.hfToken)
+			t.Setenv("HUGGING_FACE_HUB_TOKEN", "")
+			t.Setenv("HF_TOKEN_PATH", path)
+			if got := TokenFileWarning(); got != tt.want {
+				t.Errorf("TokenFileWarning() = %q\nwant                 %q", got, tt.want)
+			}
+			if tt.hfToken == "" && tt.path == "" && Token() != tt.content {
+				t.Errorf("Token() = %q, want %q: the file is still read", Token(), tt.content)
 			}
 		})
 	}
