@@ -20,10 +20,11 @@ import (
 type Client struct {
 	*inference.Client
 
-	model  string
-	log    *slog.Logger
-	stderr io.Writer
-	elicit ElicitationHandler
+	model       string
+	log         *slog.Logger
+	stderr      io.Writer
+	elicit      ElicitationHandler
+	resultLimit int // bytes of a tool result the model sees; negative for no limit
 
 	// onStart, set by tests only, learns the pid of each stdio child.
 	onStart func(pid int)
@@ -40,12 +41,13 @@ type Client struct {
 type Option func(*options) error
 
 type options struct {
-	inf     *inference.Client
-	infOpts []inference.Option
-	model   string
-	log     *slog.Logger
-	stderr  io.Writer
-	elicit  ElicitationHandler
+	inf         *inference.Client
+	infOpts     []inference.Option
+	model       string
+	log         *slog.Logger
+	stderr      io.Writer
+	elicit      ElicitationHandler
+	resultLimit int
 }
 
 // WithInferenceClient returns an Option that uses c for chat completions.
@@ -68,7 +70,11 @@ func WithModel(model string) Option {
 // WithLogger returns an Option that receives warnings: a skipped duplicate
 // tool, an allowedTools entry that names no tool of its server. Each
 // warning's message is a complete sentence naming the server, so a handler
-// may print the message alone. The default discards them.
+// may print the message alone. The log lines of the MCP transports
+// themselves (a broken stream, a line that is not JSON) arrive at
+// slog.LevelDebug, whatever their own level, as `server "NAME": ` and the
+// transport's message; nothing is ever written to slog's default logger.
+// The default discards everything.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error { o.log = l; return nil }
 }
@@ -80,6 +86,26 @@ func WithLogger(l *slog.Logger) Option {
 // message of its [ServerError].
 func WithServerStderr(w io.Writer) Option {
 	return func(o *options) error { o.stderr = w; return nil }
+}
+
+// DefaultToolResultLimit is the size, in bytes, of the longest tool result
+// the model sees whole: 64 KiB, about 16,000 tokens. That keeps a source
+// file, a web page's text or a long listing whole, while a result that
+// would crowd out the rest of a 128k-token context, and be sent again with
+// every later turn, is cut.
+const DefaultToolResultLimit = 64 << 10
+
+// WithToolResultLimit returns an Option that caps the tool messages added
+// to the conversation, and so sent to the model, at n bytes of the tool's
+// output, cut on a UTF-8 boundary and followed by a line saying how much
+// was cut:
+//
+//	[... 99,934,464 more bytes cut: the tool result was 100,000,000 bytes, over the 65,536-byte limit]
+//
+// Zero means [DefaultToolResultLimit], a negative n no limit. The
+// *[ToolResultEvent] of a call carries the whole result in its Result field.
+func WithToolResultLimit(n int) Option {
+	return func(o *options) error { o.resultLimit = n; return nil }
 }
 
 // New returns a client with no server yet; add them with [Client.AddServers].
@@ -101,7 +127,11 @@ func New(opts ...Option) (*Client, error) {
 	if o.log == nil {
 		o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, byTool: map[string]*session{}}
+	if o.resultLimit == 0 {
+		o.resultLimit = DefaultToolResultLimit
+	}
+	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, resultLimit: o.resultLimit,
+		byTool: map[string]*session{}}
 	if o.stderr != nil {
 		c.stderr = &lockedWriter{w: o.stderr}
 	}
@@ -270,7 +300,8 @@ func closeAll(sessions []*session) error {
 }
 
 // CallTool runs one tool of a connected server with args and returns its
-// result flattened to text, as the model would see it. A tool error result
+// result flattened to text as for the model, but whole: the limit of
+// [WithToolResultLimit] applies to the conversation only. A tool error result
 // is returned as text too; an error means the call itself failed: no
 // server offers the tool, the server answered with an error, or the call
 // did not get an answer (a *[ServerError]: the server went away, wrapping

@@ -73,7 +73,7 @@ func TestDuplicateToolsAndAllowedTools(t *testing.T) {
 	}
 	got := toolNames(c.Tools())
 	if got[0] != "echo" && got[0] != "add" || len(got) != len(allTools) {
-		t.Errorf("tools = %v: want echo and add from the first server, the other 7 from the second, no duplicate", got)
+		t.Errorf("tools = %v: want echo and add from the first server, the others from the second, no duplicate", got)
 	}
 	seen := map[string]bool{}
 	for _, n := range got {

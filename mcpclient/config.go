@@ -16,12 +16,24 @@ type ServerConfig struct {
 	// Type is one of stdio, sse, http or builtin.
 	Type string `json:"type"`
 
-	// Command, Args, Env and Cwd start a stdio server. Env adds to the
-	// parent's environment.
+	// Command, Args, Env and Cwd start a stdio server.
+	//
+	// The server does not inherit the parent's environment: it gets the
+	// few variables of [BaseEnv] (PATH, HOME, ...) from the parent, the
+	// variables EnvPassthrough names, and Env, which wins over both. A
+	// token such as HF_TOKEN or a cloud key reaches a server only when its
+	// configuration names it.
 	Command string            `json:"command,omitempty"`
 	Args    []string          `json:"args,omitempty"`
 	Env     map[string]string `json:"env,omitempty"`
 	Cwd     string            `json:"cwd,omitempty"`
+
+	// EnvPassthrough names variables a stdio server inherits from the
+	// parent, when they are set there ("GITHUB_TOKEN", "AWS_PROFILE").
+	// Names are exact: there is deliberately no wildcard, so a server that
+	// needs what the whole environment used to give it gets the variables
+	// it uses listed here, one by one.
+	EnvPassthrough []string `json:"envPassthrough,omitempty"`
 
 	// URL and Headers reach an sse or http server.
 	URL     string            `json:"url,omitempty"`

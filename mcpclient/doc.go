@@ -11,6 +11,19 @@
 // a stdio server is always kept in a short tail, and mirrored line by line
 // with a "[NAME] " prefix to the writer of [WithServerStderr], if any.
 //
+// A stdio server does not inherit the environment: it gets the variables
+// of [BaseEnv] (PATH, HOME, ...), those its [ServerConfig.EnvPassthrough]
+// names, and its [ServerConfig.Env], so that a token reaches a server only
+// when its configuration says so. The log lines of the MCP transports go
+// to the logger of [WithLogger] at debug level, never to standard error.
+//
+// # Tool results
+//
+// A tool's result is flattened to text for the model, and the tool
+// message added to the conversation is capped at [DefaultToolResultLimit]
+// bytes (see [WithToolResultLimit]); the *[ToolResultEvent] carries the
+// whole text in its Result field.
+//
 // # Events
 //
 // [Client.ProcessSingleTurnWithTools] yields the events of one turn: a
@@ -24,5 +37,7 @@
 // A server that does not start, does not answer or goes away gives a
 // *[ServerError] naming it, with the tail of its stderr and, for a child
 // process that ended, how it ended. It wraps [ErrServerGone] when the
-// server went away and [ErrConnectTimeout] when it did not connect in time.
+// server went away (its process exited, its connection or an SSE server's
+// event stream closed, in which case pending calls fail at once) and
+// [ErrConnectTimeout] when it did not connect in time.
 package mcpclient

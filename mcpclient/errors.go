@@ -32,7 +32,7 @@ var ErrConnectTimeout = errors.New("mcpclient: connect timeout")
 // lines it wrote there.
 type ServerError struct {
 	Server string // display name, see [ServerNames]
-	Op     string // "start", "connect", "initialize", "list tools", "call TOOL" or "close"
+	Op     string // "config", "start", "connect", "initialize", "list tools", "call TOOL" or "close"
 	Err    error  // the cause
 	Stderr string // the tail of the server's stderr, "" if none
 	Exit   string // how the child ended ("exit status 1", "killed by signal 9"), "" if unknown or still running
@@ -84,6 +84,8 @@ func (e *ServerError) summary() string {
 		msg = fmt.Sprintf("tool %q: %s", tool, msg)
 	case e.Op == "start" || e.Op == "connect":
 		msg = "could not " + e.Op + ": " + msg
+	case e.Op == "config":
+		msg = "invalid configuration: " + msg
 	case e.Op == "list tools":
 		msg = "could not list tools: " + msg
 	case e.Op != "":
@@ -109,7 +111,10 @@ type goneError struct {
 }
 
 func (e *goneError) Error() string {
-	if e.cause == nil {
+	if e.cause == nil || e.cause == io.EOF || e.cause == io.ErrUnexpectedEOF {
+		return "connection closed"
+	}
+	if ue := (*url.Error)(nil); errors.As(e.cause, &ue) && (ue.Err == io.EOF || ue.Err == io.ErrUnexpectedEOF) {
 		return "connection closed"
 	}
 	return cleanText(e.cause)

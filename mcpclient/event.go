@@ -22,8 +22,17 @@ type ToolCallEvent struct {
 // ToolResultEvent carries the tool message appended to the conversation for
 // a call: the tool's flattened output, or what went wrong.
 type ToolResultEvent struct {
-	Call    inference.ToolCall
+	Call inference.ToolCall
+	// Message is the tool message as appended to the conversation and sent
+	// to the model: its Content is capped at the limit of
+	// [WithToolResultLimit], with a closing line saying how much was cut.
 	Message inference.ChatMessage
+	// Result is the whole text of which Message.Content may be a cut: the
+	// tool's result flattened to text ("[Binary Content: ...]" summaries
+	// for binary parts), or what went wrong. It is longer than
+	// Message.Content exactly when the result was cut. The conversation
+	// does not keep it: drop the event and its memory is free.
+	Result string
 	// ExitLoop is true for a loop-control tool, which ends the turn.
 	ExitLoop bool
 	// Err is the call's error when the call itself failed: the server went

@@ -17,10 +17,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// stdioConfig starts this test binary as a stdio server.
+// stdioConfig starts this test binary as a stdio server. GOCOVERDIR
+// passes through so that a coverage run covers the servers too.
 func stdioConfig(name string) mcpclient.ServerConfig {
 	return mcpclient.ServerConfig{Type: mcpclient.TransportStdio, Command: os.Args[0], Args: []string{"-test.run=^$"},
-		Env: mcptest.StdioEnv(name)}
+		Env: mcptest.StdioEnv(name), EnvPassthrough: []string{"GOCOVERDIR"}}
+}
+
+// extraConfig is stdioConfig with mcptest's extra tools (big, environ).
+func extraConfig(name string) mcpclient.ServerConfig {
+	cfg := stdioConfig(name)
+	cfg.Env[mcptest.EnvExtraTools] = "1"
+	return cfg
 }
 
 func sseConfig(t *testing.T) mcpclient.ServerConfig {

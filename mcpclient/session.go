@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"slices"
 	"sync"
@@ -42,10 +41,15 @@ type session struct {
 	tail       *stderrTail
 	stderrDone chan struct{}
 
+	// For an sse server: a channel closed when its event stream ends.
+	lostCh chan struct{}
+
 	mu   sync.Mutex
+	lost error     // why an sse server's event stream ended, once it has
 	cmd  *exec.Cmd // the stdio child, once built
 	pid  int       // its pid (and process group), once started
 	gone bool      // reported gone: its close error is no news
+	why  error     // how it went away, once reported gone
 	exit string    // how the child ended, once known
 
 	closeOnce sync.Once
@@ -58,6 +62,9 @@ type session struct {
 // *ServerError.
 func (c *Client) connect(ctx context.Context, cfg ServerConfig, name string) (*session, error) {
 	s := &session{cfg: cfg, name: name}
+	if err := cfg.Validate(); err != nil {
+		return nil, &ServerError{Server: name, Op: "config", Err: err}
+	}
 	life, stop := context.WithCancel(ctx)
 	s.stopLife = stop
 	mc, err := s.newClient(c)
@@ -87,6 +94,8 @@ func (c *Client) connect(ctx context.Context, cfg ServerConfig, name string) (*s
 		err = ctx.Err()
 	case cctx.Err() != nil:
 		err = &timeoutError{d: d, connect: true}
+	case s.lostCause() != nil:
+		return nil, s.fail(op, s.lostCause(), true, false)
 	case s.stdio == nil && op == "initialize" && isDial(err):
 		op = "connect"
 	}
@@ -166,11 +175,20 @@ const goneWait = 500 * time.Millisecond
 
 // failure closes the session and describes why op failed.
 func (s *session) failure(op string, err error) *ServerError {
-	gone := s.wentAway(err)
+	return s.fail(op, err, s.wentAway(err), false)
+}
+
+// fail closes the session and describes why op failed; gone says that the
+// server went away, err being how, and before that it had gone before op
+// began.
+func (s *session) fail(op string, err error, gone, before bool) *ServerError {
 	if gone {
 		s.awaitStderr(goneWait)
 		s.mu.Lock()
-		err = &goneError{cause: err, earlier: s.gone}
+		if !s.gone {
+			s.why = err
+		}
+		err = &goneError{cause: err, earlier: before || s.gone}
 		s.gone = true
 		s.mu.Unlock()
 	}
@@ -218,23 +236,24 @@ func (s *session) awaitStderr(d time.Duration) {
 
 func (s *session) newClient(c *Client) (*mcpc.Client, error) {
 	cfg := s.cfg
+	log := c.transportLogger(s.name)
 	switch cfg.Type {
 	case TransportStdio:
-		if cfg.Command == "" {
-			return nil, errors.New("stdio server without a command")
-		}
 		s.tail = newStderrTail(s.name, c.stderr)
 		s.stdio = transport.NewStdioWithOptions(cfg.Command, nil, cfg.Args,
-			transport.WithCommandFunc(s.command), transport.WithCommandLogger(c.log))
+			transport.WithCommandFunc(s.command), transport.WithCommandLogger(log))
 		return mcpc.NewClient(s.stdio, c.clientOptions()...), nil
 	case TransportSSE:
-		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers))
+		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers), transport.WithSSELogger(log))
 		if err != nil {
 			return nil, err
 		}
-		return mcpc.NewClient(t, c.clientOptions()...), nil
+		mc := mcpc.NewClient(t, c.clientOptions()...)
+		s.watchStream(mc, t)
+		return mc, nil
 	case TransportHTTP:
-		opts := []transport.StreamableHTTPCOption{transport.WithHTTPHeaders(cfg.Headers), transport.WithHTTPLogger(c.log)}
+		opts := []transport.StreamableHTTPCOption{transport.WithHTTPHeaders(cfg.Headers),
+			transport.WithHTTPLogger(log), transport.WithHTTPBasicClient(httpClient())}
 		if c.elicit != nil {
 			// Servers send elicitations on the standalone GET stream of
 			// the protocol version we pin (2025-11-25); the deprecation
@@ -265,15 +284,12 @@ func (c *Client) clientOptions() []mcpc.ClientOption {
 	return opts
 }
 
-// command builds the stdio child: the parent's environment plus Env, in Cwd,
-// in a process group of its own so that a terminal's Ctrl+C reaches only us
-// and Close can end the child's own children too.
+// command builds the stdio child: with the environment of stdioEnv, in
+// Cwd, in a process group of its own so that a terminal's Ctrl+C reaches
+// only us and Close can end the child's own children too.
 func (s *session) command(ctx context.Context, name string, _ []string, args []string) (*exec.Cmd, error) {
 	cmd := exec.Command(name, args...)
-	cmd.Env = os.Environ()
-	for k, v := range s.cfg.Env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
+	cmd.Env = stdioEnv(s.cfg)
 	cmd.Dir = s.cfg.Cwd
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	s.mu.Lock()
@@ -303,12 +319,16 @@ func toInferenceTool(t mcp.Tool) inference.Tool {
 // *ServerError when the server did not answer, an *rpcError when it
 // answered with an error, and wraps ctx's error when ctx ended.
 func (s *session) call(ctx context.Context, name string, args map[string]any) (*mcp.CallToolResult, error) {
-	cctx := ctx
-	if s.cfg.Timeout > 0 {
-		var cancel context.CancelFunc
-		cctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
-		defer cancel()
+	// Calling a server known gone would fail too, but not always saying
+	// why (a closed http transport fails with context.Canceled).
+	if why := s.goneWhy(); why != nil {
+		return nil, s.fail("call "+name, why, true, true)
 	}
+	if lost := s.lostCause(); lost != nil {
+		return nil, s.fail("call "+name, lost, true, true)
+	}
+	cctx, watch, cancel := s.callContext(ctx)
+	defer cancel()
 	if args == nil {
 		args = map[string]any{} // servers reject "arguments": null
 	}
@@ -321,14 +341,21 @@ func (s *session) call(ctx context.Context, name string, args map[string]any) (*
 	}
 	op := "call " + name
 	var te *transport.Error
+	isTransport := errors.As(err, &te)
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("tool %q: %w", name, ctx.Err())
+	case s.lostCause() != nil:
+		return nil, s.fail(op, s.lostCause(), true, false)
 	case cctx.Err() != nil:
 		return nil, &ServerError{Server: s.name, Op: op, Err: &timeoutError{d: s.cfg.Timeout}}
+	case isTransport && watch.cause() != nil:
+		return nil, s.fail(op, watch.cause(), true, false)
+	case isTransport && s.stdio == nil && isDial(err):
+		return nil, s.fail(op, err, true, false)
 	case s.wentAway(err):
 		return nil, s.failure(op, err)
-	case errors.As(err, &te):
+	case isTransport:
 		return nil, &ServerError{Server: s.name, Op: op, Err: err}
 	}
 	return nil, &rpcError{tool: name, err: err}
@@ -386,6 +413,13 @@ func (s *session) doClose() error {
 		return &ServerError{Server: s.name, Op: "close", Err: err, Exit: s.exitOf()}
 	}
 	return nil
+}
+
+// goneWhy is how the server went away, nil unless it was reported gone.
+func (s *session) goneWhy() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.why
 }
 
 func (s *session) exitOf() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"sync"
@@ -140,6 +141,19 @@ func TestServerErrorMessages(t *testing.T) {
 			`server "s": exited earlier (exit status 3)`},
 		{"connection closed", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: transport.NewError(transport.ErrTransportClosed)}},
 			`server "s": went away during tool call "x": connection closed`},
+		{"sse stream closed during a call", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: &streamLostError{err: io.EOF}}},
+			`server "s": went away during tool call "x": event stream closed`},
+		{"sse stream broken before the call", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: &streamLostError{err: io.ErrUnexpectedEOF}, earlier: true}},
+			`server "s": went away earlier: event stream broke: unexpected EOF`},
+		{"http response ended", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: &responseLostError{}}},
+			`server "s": went away during tool call "x": response stream ended without an answer`},
+		{"http response broken", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: &responseLostError{err: syscall.ECONNRESET}}},
+			`server "s": went away during tool call "x": response stream broke: connection reset by peer`},
+		{"http connection closed", &ServerError{Server: "s", Op: "call x", Err: &goneError{cause: transport.NewError(
+			fmt.Errorf("failed to send request: %w", &url.Error{Op: "Post", URL: "http://u:hunter2@h/mcp?k=hunter2", Err: io.EOF}))}},
+			`server "s": went away during tool call "x": connection closed`},
+		{"invalid configuration", &ServerError{Server: "s", Op: "config", Err: errors.New("env: empty variable name")},
+			`server "s": invalid configuration: env: empty variable name`},
 		{"connect timeout", &ServerError{Server: "x", Op: "initialize", Err: &timeoutError{d: DefaultConnectTimeout, connect: true}},
 			`server "x": no answer within 1m0s while connecting (connect timeout)`},
 		{"call timeout", &ServerError{Server: "x", Op: "call hang", Err: &timeoutError{d: 200e6}},

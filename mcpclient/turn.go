@@ -22,12 +22,13 @@ type TurnOptions struct {
 
 // ProcessSingleTurnWithTools streams one completion over *messages with the
 // tools, yields every chunk, appends the assistant message, then runs each
-// tool call and yields and appends its tool message, and yields a
-// *TurnEndEvent last. Bad JSON arguments, an unknown tool and a failing
-// tool become tool messages that tell the model what went wrong. The first
-// error is terminal (no *TurnEndEvent follows it) and the conversation
-// stays consistent: every tool call of an appended assistant message is
-// answered, even when ctx is cancelled.
+// tool call and yields and appends its tool message (capped as
+// [WithToolResultLimit] says), and yields a *TurnEndEvent last. Bad JSON
+// arguments, an unknown tool and a failing tool become tool messages that
+// tell the model what went wrong. The first error is terminal (no
+// *TurnEndEvent follows it) and the conversation stays consistent: every
+// tool call of an appended assistant message is answered, even when ctx is
+// cancelled.
 func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inference.ChatMessage, opts TurnOptions) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		st, ok := c.streamTurn(ctx, messages, opts, yield)
@@ -41,11 +42,13 @@ func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inf
 		}
 		for i, call := range st.calls {
 			msg, exit, err := c.runTool(ctx, call, opts.ExitLoopTools)
+			result := msg.Content
+			msg.Content = capResult(result, c.resultLimit)
 			*messages = append(*messages, msg)
 			if exit || ctx.Err() != nil {
 				answerRemaining(messages, st.calls[i+1:], exit)
 			}
-			if !yield(&ToolResultEvent{Call: call, Message: msg, ExitLoop: exit, Err: err}, nil) {
+			if !yield(&ToolResultEvent{Call: call, Message: msg, Result: result, ExitLoop: exit, Err: err}, nil) {
 				answerRemaining(messages, st.calls[i+1:], false)
 				return
 			}

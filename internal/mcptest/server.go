@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -23,6 +26,10 @@ const EnvServe = "TINY_AGENTS_TEST_MCP_STDIO"
 // EnvMode selects how a stdio child misbehaves; see [ServeIfChild].
 const EnvMode = "TINY_AGENTS_TEST_MCP_MODE"
 
+// EnvExtraTools, set to "1" in a stdio child's environment, makes it serve
+// [AddExtraTools]' tools too.
+const EnvExtraTools = "TINY_AGENTS_TEST_MCP_EXTRA_TOOLS"
+
 // EnvDelay is how long a child in mode "slow" waits before serving, in
 // time.ParseDuration's syntax ("300ms").
 const EnvDelay = "TINY_AGENTS_TEST_MCP_DELAY"
@@ -30,9 +37,10 @@ const EnvDelay = "TINY_AGENTS_TEST_MCP_DELAY"
 // CrashMessage is the last line a child in mode "crash" writes to stderr.
 const CrashMessage = "FAKE_API_KEY environment variable is required"
 
-// ServeIfChild serves [NewServer] over stdio and exits when the process was
-// started as a stdio server (EnvServe=1); it returns otherwise. Call it first
-// in TestMain. EnvMode makes the child misbehave:
+// ServeIfChild serves [NewServer] over stdio, with [AddExtraTools]' tools
+// when EnvExtraTools=1, and exits when the process was started as a stdio
+// server (EnvServe=1); it returns otherwise. Call it first in TestMain.
+// EnvMode makes the child misbehave:
 //
 //   - "crash": write three lines to stderr, the last being [CrashMessage],
 //     and exit with status 1 without reading anything;
@@ -68,7 +76,11 @@ func ServeIfChild() {
 		}
 		time.Sleep(d)
 	}
-	if err := server.ServeStdio(NewServer(os.Getenv("TINY_AGENTS_TEST_MCP_NAME"))); err != nil {
+	s := NewServer(os.Getenv("TINY_AGENTS_TEST_MCP_NAME"))
+	if os.Getenv(EnvExtraTools) == "1" {
+		AddExtraTools(s)
+	}
+	if err := server.ServeStdio(s); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -99,8 +111,9 @@ func StdioEnvMode(name, mode string) map[string]string {
 // echo, add, fail (a Go error), tool_error (an error result), image,
 // resources, empty, hang (blocks until cancelled), ask_user (elicits a
 // name and an age), die (writes "dying now" to stderr and exits with
-// status 3), env (reads a variable) and pid. Every server has
-// the same tool names, so two of them collide on purpose.
+// status 3), env (reads a variable) and pid. Every server has the same
+// tool names, so two of them collide on purpose. [AddExtraTools] adds
+// more.
 func NewServer(name string) *server.MCPServer {
 	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true), server.WithElicitation())
 	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes text."), mcp.WithString("text", mcp.Required())),
@@ -161,4 +174,39 @@ func NewServer(name string) *server.MCPServer {
 		return mcp.NewToolResultText(fmt.Sprint(os.Getpid())), nil
 	})
 	return s
+}
+
+// AddExtraTools adds to s the tools of [NewServer] that only some tests
+// need, so that the others can count on NewServer's list: environ (the
+// whole environment, one NAME=value a line, sorted) and big (a text of the
+// given size, see [Big]).
+func AddExtraTools(s *server.MCPServer) {
+	s.AddTool(mcp.NewTool("environ", mcp.WithDescription("Lists the environment, one NAME=value a line, sorted.")),
+		func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			env := os.Environ()
+			slices.Sort(env)
+			return mcp.NewToolResultText(strings.Join(env, "\n")), nil
+		})
+	s.AddTool(mcp.NewTool("big", mcp.WithDescription("Returns size bytes of text: unit repeated, cut to size."),
+		mcp.WithNumber("size", mcp.Required()), mcp.WithString("unit")),
+		func(_ context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return mcp.NewToolResultText(Big(req.GetInt("size", 0), req.GetString("unit", "x"))), nil
+		})
+}
+
+// Big is the text the tool big returns: unit ("x" when empty) repeated to
+// size bytes, the last repetition cut on a rune boundary, so exactly size
+// bytes for an ASCII unit.
+func Big(size int, unit string) string {
+	if unit == "" {
+		unit = "x"
+	}
+	if size <= 0 {
+		return ""
+	}
+	s := strings.Repeat(unit, size/len(unit)+1)
+	for !utf8.RuneStart(s[size]) {
+		size--
+	}
+	return s[:size]
 }
