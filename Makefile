@@ -37,10 +37,20 @@ bench:
 bench-stream:
 	python3 scripts/bench_stream.py --chunks 100000 --runs 7
 
+# Every fuzz target, FUZZTIME each: stream chunks, SSE streams, the
+# accumulator, embeddings, the JSON string encoder, Retry-After, server
+# messages, agent.json with input substitution, tool results, fsserver paths.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseEmbeddings$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzChatStream$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzRetryAfter$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzServerMessage$$' -fuzztime $(FUZZTIME) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./agent/
+	$(GO) test -run '^$$' -fuzz '^FuzzFlattenResult$$' -fuzztime $(FUZZTIME) ./mcpclient/
+	$(GO) test -run '^$$' -fuzz '^FuzzResolvePath$$' -fuzztime $(FUZZTIME) ./internal/fsserver/
 
 # Regenerate the task types from the pinned @huggingface/tasks specs (npm),
 # and the support tables from the registry.

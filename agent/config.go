@@ -205,6 +205,9 @@ func validateServer(source, path string, s mcpclient.ServerConfig, declared map[
 		if s.Command == "" {
 			return fail(field("command"), "missing for a stdio server")
 		}
+		if err := checkPassthrough(source, path, s.EnvPassthrough); err != nil {
+			return err
+		}
 	case mcpclient.TransportSSE, mcpclient.TransportHTTP:
 		if s.Command != "" {
 			return fail(path, "command and type %q contradict: a command starts a stdio server, an %s server is reached at url", s.Type, s.Type)
@@ -225,6 +228,26 @@ func validateServer(source, path string, s mcpclient.ServerConfig, declared map[
 		return fail(field("type"), "unknown server type %q (stdio, sse, http or builtin)", s.Type)
 	}
 	return checkServerRefs(source, path, s, declared)
+}
+
+// checkPassthrough checks the names of envPassthrough. A name holding '='
+// is not quoted back: what follows it may be a token pasted by mistake.
+func checkPassthrough(source, path string, names []string) error {
+	for i, name := range names {
+		why := ""
+		switch {
+		case name == "":
+			why = "an empty name"
+		case name == "*":
+			why = `"*" is not a wildcard here: name each variable to pass`
+		case strings.ContainsAny(name, "=\x00"):
+			why = "not a variable name: it contains '=' or a NUL byte"
+		}
+		if why != "" {
+			return &ConfigError{Source: source, Field: fmt.Sprintf("%s.envPassthrough[%d]", path, i), Msg: why}
+		}
+	}
+	return nil
 }
 
 // checkServerRefs checks the ${input:ID} references of a server, in the

@@ -65,6 +65,7 @@ func (r *reader) server(path string, v *jsonValue) mcpclient.ServerConfig {
 	o.str("command", &s.Command)
 	o.strs("args", &s.Args)
 	o.strMap("env", &s.Env)
+	o.strs("envPassthrough", &s.EnvPassthrough)
 	o.str("cwd", &s.Cwd)
 	o.str("url", &s.URL)
 	o.strMap("headers", &s.Headers)

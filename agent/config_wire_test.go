@@ -275,3 +275,24 @@ func TestParseConfigNestedShapeKeepsLoading(t *testing.T) {
 		t.Errorf("servers = %+v (warnings %q)", cfg.Servers, cfg.Warnings)
 	}
 }
+
+func TestEnvPassthrough(t *testing.T) {
+	cfg := mustParse(t, `{"model":"m","servers":[{"type":"stdio","command":"x","envPassthrough":["AWS_PROFILE","GITHUB_TOKEN"]}]}`)
+	if got := cfg.Servers[0].EnvPassthrough; !reflect.DeepEqual(got, []string{"AWS_PROFILE", "GITHUB_TOKEN"}) {
+		t.Errorf("envPassthrough = %q", got)
+	}
+	for name, tt := range map[string]struct{ json, want string }{
+		"empty":    {`[""]`, `agent.json: servers[0].envPassthrough[0]: an empty name`},
+		"wildcard": {`["A","*"]`, `agent.json: servers[0].envPassthrough[1]: "*" is not a wildcard here: name each variable to pass`},
+		"pasted":   {`["HF_TOKEN=hf_pasted"]`, `agent.json: servers[0].envPassthrough[0]: not a variable name: it contains '=' or a NUL byte`},
+		"not list": {`"HOME"`, `agent.json: servers[0].envPassthrough: expected a list of strings, got a string`},
+	} {
+		_, err := ParseConfig([]byte(`{"model":"m","servers":[{"type":"stdio","command":"x","envPassthrough":`+tt.json+`}]}`), "agent.json")
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: %v\nwant %s", name, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hf_pasted") {
+			t.Errorf("%s: the value after '=' was printed", name)
+		}
+	}
+}
