@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
 	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
 )
@@ -61,31 +62,54 @@ func isNotFound(err error) bool {
 	return ok
 }
 
+// maxHubFile bounds an agent.json or prompt fetched from the Hub.
+const maxHubFile = 4 << 20
+
 func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) {
 	url := hub + "/datasets/" + hubDataset + "/resolve/main/" + path
+	shown := plainURL(url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fetching %s: %w", shown, err)
 	}
 	if strings.HasPrefix(token, "hf_") {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// A redirect to another host must not carry the token.
+	client := &http.Client{CheckRedirect: inference.CheckRedirect}
+	resp, err := client.Do(req)
 	if err != nil {
 		var ue *neturl.Error
 		if errors.As(err, &ue) {
-			err = ue.Err // it would repeat the URL
+			err = ue.Err // it would repeat the URL, userinfo and all
 		}
-		return nil, fmt.Errorf("fetching %s: %w", url, err)
+		return nil, fmt.Errorf("fetching %s: %w", shown, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		return nil, &notFoundError{what: "not found on the Hub: " + url}
+		return nil, &notFoundError{what: "not found on the Hub: " + shown}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetching %s: %s", url, resp.Status)
+		return nil, fmt.Errorf("fetching %s: %s", shown, resp.Status)
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxHubFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", shown, err)
+	}
+	if len(data) > maxHubFile {
+		return nil, fmt.Errorf("fetching %s: larger than %d MiB, which no agent file needs", shown, maxHubFile>>20)
+	}
+	return data, nil
+}
+
+// plainURL is u without userinfo and query, for messages.
+func plainURL(u string) string {
+	p, err := neturl.Parse(u)
+	if err != nil {
+		return "(an invalid URL)"
+	}
+	p.User, p.RawQuery, p.Fragment = nil, "", ""
+	return p.String()
 }
 
 // cacheDir is the Hub cache: dir if given, else where huggingface_hub

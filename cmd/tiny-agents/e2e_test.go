@@ -300,10 +300,10 @@ func TestRunToolTimeout(t *testing.T) {
 
 func TestRunInputsFromEnvironment(t *testing.T) {
 	llm := inferencetest.NewServer(t,
-		inferencetest.ToolCalls(call("c1", "env", `{"name":"SECRET_FOR_SERVER"}`)),
+		inferencetest.ToolCalls(call("c1", "env", `{"name":"VALUE_FOR_SERVER"}`)),
 		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
 	srv := stdioServer("s")
-	srv.Env["SECRET_FOR_SERVER"] = "token=${input:my-secret}"
+	srv.Env["VALUE_FOR_SERVER"] = "token=${input:my-secret}"
 	dir := t.TempDir()
 	cfg := map[string]any{"model": "m", "endpointUrl": llm.URL + "/v1", "servers": []any{srv},
 		"inputs": []any{map[string]any{"id": "my-secret", "description": "a secret"}}} // not a password: printed

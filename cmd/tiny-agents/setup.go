@@ -73,6 +73,9 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 		return nil, nil, err
 	}
 	st.setSecrets(append(cfg.Secrets(), hfhome.Token())...)
+	if w := hfhome.TokenFileWarning(); w != "" && cfg.APIKey == "" && !opts.toolsOnly {
+		st.warn(w)
+	}
 	ag, err := agent.New(ctx, cfg, agentOpts(st, cfg, opts)...)
 	if err != nil {
 		return nil, nil, err

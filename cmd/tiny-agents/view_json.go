@@ -47,6 +47,7 @@ type (
 		ID       string `json:"id"`
 		Name     string `json:"name"`
 		Content  string `json:"content"`
+		Bytes    int    `json:"bytes"`
 		Error    string `json:"error,omitempty"`
 		ExitLoop bool   `json:"exit_loop,omitempty"`
 	}
@@ -107,7 +108,7 @@ func (v *jsonView) event(ev mcpclient.Event) {
 			Server: v.servers(e.Call.Function.Name), Arguments: v.str(e.Call.Function.Arguments)})
 	case *mcpclient.ToolResultEvent:
 		out := toolResultEvent{Type: "tool_result", ID: e.Call.ID, Name: e.Call.Function.Name,
-			Content: v.str(e.Message.Content), ExitLoop: e.ExitLoop}
+			Content: v.str(e.Message.Content), Bytes: len(e.Result), ExitLoop: e.ExitLoop}
 		if e.Err != nil {
 			out.Error = v.s.redactor().Diag(plainMessage(e.Err))
 		}
