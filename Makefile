@@ -2,6 +2,8 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
+# go test's default 10m timeout would end a long fuzz run as a failure.
+FUZZTIMEOUT ?= 2h
 BIN         := bin
 
 .PHONY: all build test lint fmt-check vet staticcheck tidy-check bench bench-stream fuzz generate generate-check conformance integration clean
@@ -41,16 +43,16 @@ bench-stream:
 # accumulator, embeddings, the JSON string encoder, Retry-After, server
 # messages, agent.json with input substitution, tool results, fsserver paths.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzParseEmbeddings$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzChatStream$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzRetryAfter$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzServerMessage$$' -fuzztime $(FUZZTIME) ./inference/
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./agent/
-	$(GO) test -run '^$$' -fuzz '^FuzzFlattenResult$$' -fuzztime $(FUZZTIME) ./mcpclient/
-	$(GO) test -run '^$$' -fuzz '^FuzzResolvePath$$' -fuzztime $(FUZZTIME) ./internal/fsserver/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseEmbeddings$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzChatStream$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzRetryAfter$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzServerMessage$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./agent/
+	$(GO) test -run '^$$' -fuzz '^FuzzFlattenResult$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mcpclient/
+	$(GO) test -run '^$$' -fuzz '^FuzzResolvePath$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/fsserver/
 
 # Regenerate the task types from the pinned @huggingface/tasks specs (npm),
 # and the support tables from the registry.
