@@ -26,6 +26,7 @@ type jsonLine struct {
 	Server       string `json:"server"`
 	Arguments    string `json:"arguments"`
 	Error        string `json:"error"`
+	Bytes        int    `json:"bytes"`
 	ExitLoop     bool   `json:"exit_loop"`
 	Turn         int    `json:"turn"`
 	FinishReason string `json:"finish_reason"`

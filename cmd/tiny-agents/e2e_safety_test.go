@@ -115,7 +115,7 @@ func TestPlantedSecretsNeverPrinted(t *testing.T) {
 
 func TestBigToolResultCappedForTheModel(t *testing.T) {
 	llm := inferencetest.NewServer(t,
-		inferencetest.ToolCalls(call("c1", "big", `{"size":10000000,"unit":"0123456789\n"}`)),
+		inferencetest.ToolCalls(call("c1", "big", `{"size":100000000,"unit":"0123456789\n"}`)),
 		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
 	dir := writeAgent(t, llm.URL, extraToolsServer("s"))
 	r := runCLI(t, "", "run", dir, "-p", "fetch it")
@@ -123,7 +123,7 @@ func TestBigToolResultCappedForTheModel(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr[:min(len(r.stderr), 2000)])
 	}
 	if n := len(r.stderr); n > 16<<10 {
-		t.Errorf("the terminal got %d bytes of tool trail for a 10 MB result", n)
+		t.Errorf("the terminal got %d bytes of tool trail for a 100 MB result", n)
 	}
 	if !strings.Contains(r.stderr, "not shown]") {
 		t.Errorf("the terminal does not say how much it left out:\n%s", r.stderr)
@@ -131,5 +131,17 @@ func TestBigToolResultCappedForTheModel(t *testing.T) {
 	body := string(llm.Request(1).Body)
 	if len(body) > 80<<10 || !strings.Contains(body, "more bytes cut") {
 		t.Errorf("the model got %d bytes for the tool result", len(body))
+	}
+
+	// The JSON event says how big the whole result was.
+	llm = inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "big", `{"size":1000000}`)),
+		inferencetest.ToolCalls(call("c2", "task_complete", `{}`)))
+	dir = writeAgent(t, llm.URL, extraToolsServer("s"))
+	r = runCLI(t, "", "run", dir, "-p", "fetch it", "-o", "json")
+	for _, l := range decodeLines(t, r.stdout) {
+		if l.Type == "tool_result" && l.Name == "big" && (l.Bytes != 1000000 || len(l.Content) > 70<<10) {
+			t.Errorf("tool_result: bytes %d, content %d bytes", l.Bytes, len(l.Content))
+		}
 	}
 }

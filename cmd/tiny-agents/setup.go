@@ -167,7 +167,7 @@ func agentOpts(st *streams, cfg *agent.Config, opts *agentOptions) []agent.Optio
 	idle := first(opts.IdleTimeout, cfg.Timeouts.Idle, defaultIdleTimeout)
 	out := []agent.Option{
 		agent.WithMaxTurns(opts.MaxTurns),
-		agent.WithLogger(slog.New(&warnHandler{st: st})),
+		agent.WithLogger(slog.New(&warnHandler{st: st, verbose: opts.Verbose})),
 		agent.WithInferenceOptions(inference.WithIdleTimeout(idle), inference.WithRetryHook(retryNotice(st, opts.Verbose))),
 	}
 	if opts.Verbose {
@@ -229,17 +229,24 @@ func safeURL(s string) string {
 }
 
 // warnHandler prints the library's warnings (and worse) on stderr; the
-// message alone, which the libraries write as a full sentence.
+// message alone, which the libraries write as a full sentence. With -v it
+// prints their debug lines too (mcp-go's own log, for one).
 type warnHandler struct {
-	st *streams
+	st      *streams
+	verbose bool
 }
 
-func (h *warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (h *warnHandler) Enabled(_ context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn || h.verbose
+}
 
 func (h *warnHandler) Handle(_ context.Context, r slog.Record) error {
-	label := "warning"
-	if r.Level >= slog.LevelError {
+	label := "debug"
+	switch {
+	case r.Level >= slog.LevelError:
 		label = "error"
+	case r.Level >= slog.LevelWarn:
+		label = "warning"
 	}
 	h.st.diag(label, r.Message)
 	return nil
