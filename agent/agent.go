@@ -25,13 +25,18 @@ Use your tools to find things out instead of guessing: if you are unsure about a
 Before each tool call, think about what you need and why this call gets it; after each call, look at the result and decide what to do next. When the task is done, call task_complete. If you cannot go on without the user, call ask_question and put your question in your message.`
 
 // Agent runs a model with the tools of its MCP servers until a task is done.
-// It embeds the MCP client, and through it the inference client. Run one
-// conversation at a time; Close ends the servers.
+// It embeds the MCP client, and through it the inference client; Close ends
+// the servers. [Agent.Run] keeps one conversation inside the agent, for one
+// user; [Agent.RunConversation] runs a conversation the caller owns, so
+// that many can share the agent's servers and tools at once.
 type Agent struct {
 	*mcpclient.Client
 
 	maxTurns int
-	mu       sync.Mutex // serialises runs; guards messages
+	prompt   string
+
+	runMu    sync.Mutex // serialises Run
+	mu       sync.Mutex // guards messages
 	messages []inference.ChatMessage
 }
 
@@ -98,67 +103,112 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	if prompt == "" {
 		prompt = DefaultSystemPrompt
 	}
-	return &Agent{Client: mc, maxTurns: o.maxTurns,
+	return &Agent{Client: mc, maxTurns: o.maxTurns, prompt: prompt,
 		messages: []inference.ChatMessage{{Role: inference.RoleSystem, Content: prompt}}}, nil
 }
 
-// Messages returns a copy of the conversation so far, system prompt first.
+// Messages returns a copy of the agent's own conversation so far (the one
+// [Agent.Run] extends), system prompt first. It is safe to call at any
+// time, also while ranging over Run: it then shows the conversation as of
+// the last event.
 func (a *Agent) Messages() []inference.ChatMessage {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return slices.Clone(a.messages)
 }
 
-// Run adds input as a user message and loops turns until the model calls a
-// loop-control tool, answers in text after a round of tools, or MaxTurns
-// turns have run. Events are yielded as they happen: each turn's events end
-// with a *mcpclient.TurnEndEvent, and a run that was not cut short by an
-// error ends with a *mcpclient.RunEndEvent saying why it stopped. The first
-// error is terminal. Cancelling ctx stops the run and leaves the
-// conversation consistent for the next Run.
+// SystemPrompt returns the agent's system prompt.
+func (a *Agent) SystemPrompt() string { return a.prompt }
+
+// NewConversation returns a conversation that holds only the agent's system
+// prompt, for [Agent.RunConversation].
+func (a *Agent) NewConversation() []inference.ChatMessage {
+	return []inference.ChatMessage{{Role: inference.RoleSystem, Content: a.prompt}}
+}
+
+// Run adds input as a user message to the agent's own conversation and
+// loops turns until the model calls a loop-control tool, answers in text
+// after a round of tools, or MaxTurns turns have run. Events are yielded as
+// they happen: each turn's events end with a *mcpclient.TurnEndEvent, and a
+// run that was not cut short by an error ends with a *mcpclient.RunEndEvent
+// saying why it stopped. The first error is terminal. Cancelling ctx stops
+// the run and leaves the conversation consistent for the next Run. Runs
+// are serialised: a second Run waits for the first to end.
 func (a *Agent) Run(ctx context.Context, input string) iter.Seq2[mcpclient.Event, error] {
 	return a.RunMessages(ctx, []inference.ChatMessage{{Role: inference.RoleUser, Content: input}})
 }
 
 // RunMessages is [Agent.Run] for a list of messages (for example a user
-// message with image parts, or a conversation replayed by a server).
+// message with image parts).
 func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) iter.Seq2[mcpclient.Event, error] {
 	return func(yield func(mcpclient.Event, error) bool) {
+		a.runMu.Lock()
+		defer a.runMu.Unlock()
 		a.mu.Lock()
-		defer a.mu.Unlock()
-		start := len(a.messages)
-		a.messages = append(a.messages, input...)
-		end := &mcpclient.RunEndEvent{Reason: mcpclient.StopMaxTurns}
-		nextTurnShouldCallTools := true
-		for turn := 0; turn < a.maxTurns; turn++ {
-			opts := mcpclient.TurnOptions{
-				ExitLoopTools:          tools.ExitLoopTools(),
-				ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
-			}
-			end.Turns++
-			for ev, err := range a.ProcessSingleTurnWithTools(ctx, &a.messages, opts) {
-				if te, ok := ev.(*mcpclient.TurnEndEvent); ok {
-					end.Usage = addUsage(end.Usage, te.Usage)
-				}
-				if !yield(ev, err) || err != nil {
-					return
-				}
-			}
-			last := a.messages[len(a.messages)-1]
-			lastIsTool := last.Role == inference.RoleTool
-			if lastIsTool && tools.IsExitLoop(last.Name) {
-				end.Reason = mcpclient.StopExitTool
-				break
-			}
-			if !lastIsTool && nextTurnShouldCallTools {
-				end.Reason = mcpclient.StopAnswered
-				break
-			}
-			nextTurnShouldCallTools = !lastIsTool
+		history := append(slices.Clone(a.messages), input...)
+		a.mu.Unlock()
+		publish := func() {
+			a.mu.Lock()
+			a.messages = history
+			a.mu.Unlock()
 		}
-		end.Answer = lastAnswer(a.messages[start:])
-		yield(end, nil)
+		defer publish()
+		a.loop(ctx, &history, len(history)-len(input), func(ev mcpclient.Event, err error) bool {
+			publish()
+			return yield(ev, err)
+		})
 	}
+}
+
+// RunConversation appends input to *history and runs the agent loop over
+// it as [Agent.Run] does, yielding the same events; *history is the
+// caller's, extended as the run goes. An empty history starts with the
+// agent's system prompt. Calls on different histories may run at once;
+// the agent's servers and tools are shared. A history must not be used
+// by two calls at the same time.
+func (a *Agent) RunConversation(ctx context.Context, history *[]inference.ChatMessage, input ...inference.ChatMessage) iter.Seq2[mcpclient.Event, error] {
+	return func(yield func(mcpclient.Event, error) bool) {
+		if len(*history) == 0 {
+			*history = a.NewConversation()
+		}
+		start := len(*history)
+		*history = append(*history, input...)
+		a.loop(ctx, history, start, yield)
+	}
+}
+
+// loop runs turns over *history; the run's own messages start at start.
+func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, start int, yield func(mcpclient.Event, error) bool) {
+	end := &mcpclient.RunEndEvent{Reason: mcpclient.StopMaxTurns}
+	nextTurnShouldCallTools := true
+	for turn := 0; turn < a.maxTurns; turn++ {
+		opts := mcpclient.TurnOptions{
+			ExitLoopTools:          tools.ExitLoopTools(),
+			ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
+		}
+		end.Turns++
+		for ev, err := range a.ProcessSingleTurnWithTools(ctx, history, opts) {
+			if te, ok := ev.(*mcpclient.TurnEndEvent); ok {
+				end.Usage = addUsage(end.Usage, te.Usage)
+			}
+			if !yield(ev, err) || err != nil {
+				return
+			}
+		}
+		last := (*history)[len(*history)-1]
+		lastIsTool := last.Role == inference.RoleTool
+		if lastIsTool && tools.IsExitLoop(last.Name) {
+			end.Reason = mcpclient.StopExitTool
+			break
+		}
+		if !lastIsTool && nextTurnShouldCallTools {
+			end.Reason = mcpclient.StopAnswered
+			break
+		}
+		nextTurnShouldCallTools = !lastIsTool
+	}
+	end.Answer = lastAnswer((*history)[start:])
+	yield(end, nil)
 }
 
 // lastAnswer is the content of the last assistant message that has some.
