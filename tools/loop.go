@@ -1,6 +1,3 @@
-// Package tools holds the tools an agent defines itself, as opposed to the
-// tools its MCP servers offer: today the two loop-control tools that let a
-// model end its turn.
 package tools
 
 import "github.com/tiny-agents-go/tiny-agents/inference"

@@ -1,0 +1,153 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+)
+
+// reflectParameters returns the JSON Schema of the arguments type t: an
+// object schema without $schema and $id, properties in field order.
+func reflectParameters(t reflect.Type) (params json.RawMessage, err error) {
+	root := t
+	if root.Kind() == reflect.Pointer {
+		root = root.Elem()
+	}
+	switch {
+	case root.Kind() == reflect.Struct:
+	case root.Kind() == reflect.Map && root.Key().Kind() == reflect.String:
+	case root.Kind() == reflect.Map:
+		return nil, fmt.Errorf("the arguments must be a struct or a map with string keys, not %s", t)
+	default:
+		return nil, fmt.Errorf("the arguments must be a struct or a map, not %s", t)
+	}
+	// Without references, invopop recurses into a recursive type until the
+	// stack overflows, which no recover catches: refuse it first.
+	if cyc := recursiveType(root, map[reflect.Type]bool{}); cyc != nil {
+		return nil, fmt.Errorf("recursive type %s is not supported", cyc)
+	}
+	defer func() {
+		// invopop panics on kinds JSON cannot carry (chan, func, complex).
+		if v := recover(); v != nil {
+			params, err = nil, fmt.Errorf("%v", v)
+		}
+	}()
+	r := jsonschema.Reflector{Anonymous: true, DoNotReference: true, ExpandedStruct: true}
+	s := r.ReflectFromType(t)
+	s.Version, s.ID = "", ""
+	tidySchema(s)
+	if s.Properties == nil {
+		// Some providers insist on properties in an object schema.
+		s.Properties = jsonschema.NewProperties()
+	}
+	return json.Marshal(s)
+}
+
+// recursiveType returns a type that contains itself through the fields
+// invopop would follow, or nil.
+func recursiveType(t reflect.Type, onPath map[reflect.Type]bool) reflect.Type {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return recursiveType(t.Elem(), onPath)
+	case reflect.Map:
+		return recursiveType(t.Elem(), onPath)
+	case reflect.Struct:
+	default:
+		return nil
+	}
+	if onPath[t] {
+		return t
+	}
+	if reflect.PointerTo(t).Implements(customSchemaType) || t.Implements(customSchemaType) {
+		return nil
+	}
+	onPath[t] = true
+	defer delete(onPath, t)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous || tagName(f.Tag.Get("json")) == "-" ||
+			tagName(f.Tag.Get("jsonschema")) == "-" {
+			continue
+		}
+		if cyc := recursiveType(f.Type, onPath); cyc != nil {
+			return cyc
+		}
+	}
+	return nil
+}
+
+var customSchemaType = reflect.TypeFor[interface{ JSONSchema() *jsonschema.Schema }]()
+
+func tagName(tag string) string {
+	name, _, _ := strings.Cut(tag, ",")
+	return name
+}
+
+// tidySchema rewrites what invopop reflects into what models read best:
+// an empty schema (an interface or json.RawMessage field) becomes {}
+// rather than true, and the string defaults invopop keeps for arrays of
+// numbers or booleans (default=1,default=2) become numbers or booleans.
+func tidySchema(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	if s.Properties != nil {
+		for pair := s.Properties.Oldest(); pair != nil; pair = pair.Next() {
+			pair.Value = tidyChild(pair.Value)
+		}
+	}
+	s.Items = tidyChild(s.Items)
+	if s.AdditionalProperties != nil && !isBoolSchema(s.AdditionalProperties) {
+		s.AdditionalProperties = tidyChild(s.AdditionalProperties)
+	}
+	for i := range s.OneOf {
+		s.OneOf[i] = tidyChild(s.OneOf[i])
+	}
+	for i := range s.AnyOf {
+		s.AnyOf[i] = tidyChild(s.AnyOf[i])
+	}
+	if defaults, ok := s.Default.([]any); ok && s.Items != nil {
+		for i, d := range defaults {
+			if str, ok := d.(string); ok {
+				defaults[i] = typedDefault(s.Items.Type, str)
+			}
+		}
+	}
+}
+
+func tidyChild(s *jsonschema.Schema) *jsonschema.Schema {
+	if s == nil || isBoolSchema(s) {
+		return s
+	}
+	if reflect.DeepEqual(s, &jsonschema.Schema{}) {
+		// invopop writes an empty schema as true; a non-nil Extras makes
+		// it write {} (it is still empty, so nothing else changes).
+		return &jsonschema.Schema{Extras: map[string]any{}}
+	}
+	tidySchema(s)
+	return s
+}
+
+// isBoolSchema reports whether s is invopop's true or false schema, which
+// must not be changed: they are shared.
+func isBoolSchema(s *jsonschema.Schema) bool {
+	return s == jsonschema.TrueSchema || s == jsonschema.FalseSchema
+}
+
+func typedDefault(itemType, s string) any {
+	switch itemType {
+	case "integer", "number":
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return json.Number(s)
+		}
+	case "boolean":
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b
+		}
+	}
+	return s
+}
