@@ -2,6 +2,7 @@ package mcpclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,14 +10,17 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/tools"
 )
 
-// Client connects MCP servers and runs a chat model with their tools. It
-// embeds the inference client, so client.ChatCompletion and the other
-// inference methods are available directly. Build it with [New]; it is safe
-// for concurrent use, but one conversation at a time should drive a turn.
+// Client connects MCP servers and runs a chat model with their tools and
+// its Go tools. It embeds the inference client, so client.ChatCompletion
+// and the other inference methods are available directly. Build it with
+// [New]; it is safe for concurrent use: turns over different
+// conversations may run at once, though not two over the same one.
 type Client struct {
 	*inference.Client
 
@@ -25,6 +29,16 @@ type Client struct {
 	stderr      io.Writer
 	elicit      ElicitationHandler
 	resultLimit int // bytes of a tool result the model sees; negative for no limit
+	maxParallel int // tool calls of a turn run at once
+	approve     ApprovalFunc
+
+	// goTools are the Go tools, in order, and goByName the same by name;
+	// both are set by New and never change.
+	goTools  []*tools.Tool
+	goByName map[string]*tools.Tool
+
+	// noStreamOptions is set once the server has refused stream_options.
+	noStreamOptions atomic.Bool
 
 	// onStart, set by tests only, learns the pid of each stdio child.
 	onStart func(pid int)
@@ -48,6 +62,9 @@ type options struct {
 	stderr      io.Writer
 	elicit      ElicitationHandler
 	resultLimit int
+	goTools     []*tools.Tool
+	maxParallel int
+	approve     ApprovalFunc
 }
 
 // WithInferenceClient returns an Option that uses c for chat completions.
@@ -109,13 +126,17 @@ func WithToolResultLimit(n int) Option {
 }
 
 // New returns a client with no server yet; add them with [Client.AddServers].
-// It returns the first option error or the inference client's error.
+// It returns the first option error, every problem with the Go tools of
+// [WithTools] at once, or the inference client's error.
 func New(opts ...Option) (*Client, error) {
 	var o options
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
 		}
+	}
+	if err := checkGoTools(o.goTools); err != nil {
+		return nil, err
 	}
 	if o.inf == nil {
 		inf, err := inference.NewClient(o.infOpts...)
@@ -130,8 +151,15 @@ func New(opts ...Option) (*Client, error) {
 	if o.resultLimit == 0 {
 		o.resultLimit = DefaultToolResultLimit
 	}
+	if o.maxParallel == 0 {
+		o.maxParallel = DefaultMaxParallelTools
+	}
 	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, resultLimit: o.resultLimit,
-		byTool: map[string]*session{}}
+		maxParallel: o.maxParallel, approve: o.approve, goTools: slices.Clone(o.goTools),
+		goByName: map[string]*tools.Tool{}, byTool: map[string]*session{}}
+	for _, t := range c.goTools {
+		c.goByName[t.Name] = t
+	}
 	if o.stderr != nil {
 		c.stderr = &lockedWriter{w: o.stderr}
 	}
@@ -145,10 +173,11 @@ func (c *Client) AddServer(ctx context.Context, cfg ServerConfig) error {
 
 // AddServers connects the servers in parallel, each within its
 // [ServerConfig.ConnectTimeout], then adds their tools in the order of
-// cfgs. A tool whose name is already taken is skipped with a warning, and
-// so is an AllowedTools entry that names no tool of its server. If any
-// server fails, the ones that connected are kept and the error joins one
-// *[ServerError] per failure. Servers are named as [ServerNames] says; a
+// cfgs. A tool whose name is already taken, by a tool of another server
+// or by a Go tool, is skipped with a warning, and so is an AllowedTools
+// entry that names no tool of its server. If any server fails, the ones
+// that connected are kept and the error joins one *[ServerError] per
+// failure. Servers are named as [ServerNames] says; a
 // summary already taken by a server of an earlier call gets "#N", N
 // counting every server ever passed to AddServers.
 func (c *Client) AddServers(ctx context.Context, cfgs []ServerConfig) error {
@@ -232,6 +261,12 @@ func (c *Client) register(sessions []*session) []warning {
 		}
 		for _, t := range s.tools {
 			name := t.Function.Name
+			if c.goTool(name) != nil {
+				warnings = append(warnings, warning{
+					fmt.Sprintf("server %q: tool %q skipped: a Go tool of this program has that name", s.name, name),
+					[]any{"server", s.name, "tool", name}})
+				continue
+			}
 			if other, taken := c.byTool[name]; taken {
 				warnings = append(warnings, warning{
 					fmt.Sprintf("server %q: tool %q skipped: server %q already offers a tool of that name", s.name, name, other.name),
@@ -258,7 +293,8 @@ func (c *Client) Servers() []string {
 }
 
 // ServerOf returns the display name of the server that offers tool, "" if
-// none does. It is safe for concurrent use.
+// none does: for a Go tool, which runs in this process, as for a name no
+// tool has. It is safe for concurrent use.
 func (c *Client) ServerOf(tool string) string {
 	if s := c.session(tool); s != nil {
 		return s.name
@@ -266,12 +302,17 @@ func (c *Client) ServerOf(tool string) string {
 	return ""
 }
 
-// Tools returns the MCP tools available to the model, in the order they are
-// sent.
+// Tools returns the tools available to the model, in the order they are
+// sent after the loop-control tools: the Go tools of [WithTools], then the
+// tools of the MCP servers. It is safe for concurrent use.
 func (c *Client) Tools() []inference.Tool {
+	ts := make([]inference.Tool, 0, len(c.goTools)+len(c.tools))
+	for _, t := range c.goTools {
+		ts = append(ts, t.Definition())
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return slices.Clone(c.tools)
+	return append(ts, c.tools...)
 }
 
 // Close ends every session: stdio children get their stdin closed, then
@@ -299,17 +340,29 @@ func closeAll(sessions []*session) error {
 	return errors.Join(errs...)
 }
 
-// CallTool runs one tool of a connected server with args and returns its
-// result flattened to text as for the model, but whole: the limit of
-// [WithToolResultLimit] applies to the conversation only. A tool error result
-// is returned as text too; an error means the call itself failed: no
-// server offers the tool, the server answered with an error, or the call
+// CallTool runs one tool, a Go tool or a tool of a connected server, with
+// args and returns its result flattened to text as for the model, but
+// whole: the limit of [WithToolResultLimit] applies to the conversation
+// only. It asks no approval hook. A tool error result is returned as text
+// too; an error means the call itself failed: no tool has that name, a Go
+// tool returned an error, the server answered with an error, or the call
 // did not get an answer (a *[ServerError]: the server went away, wrapping
 // [ErrServerGone], or the call timed out).
 func (c *Client) CallTool(ctx context.Context, name string, args map[string]any) (string, error) {
+	if t := c.goTool(name); t != nil {
+		raw, err := json.Marshal(args)
+		if err != nil {
+			return "", fmt.Errorf("mcpclient: tool %q: arguments: %w", name, err)
+		}
+		out, err := callGo(ctx, t, goArgs(string(raw), args))
+		if err != nil {
+			return "", fmt.Errorf("mcpclient: tool %q: %w", name, err)
+		}
+		return out, nil
+	}
 	s := c.session(name)
 	if s == nil {
-		return "", fmt.Errorf("mcpclient: no server offers tool %q", name)
+		return "", fmt.Errorf("mcpclient: no tool named %q", name)
 	}
 	res, err := s.call(ctx, name, args)
 	var rpc *rpcError

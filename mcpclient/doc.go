@@ -17,6 +17,23 @@
 // when its configuration says so. The log lines of the MCP transports go
 // to the logger of [WithLogger] at debug level, never to standard error.
 //
+// # Go tools
+//
+// [WithTools] adds tools that run in this process (see package tools)
+// beside the MCP tools. The model cannot tell them apart: they are sent
+// first, dispatched by name, answered and capped the same way. An MCP
+// tool with the name of a Go tool is skipped with a warning;
+// [Client.ServerOf] is "" for a Go tool.
+//
+// # Running tool calls
+//
+// The calls of one turn run at once, up to [WithMaxParallelTools]
+// ([DefaultMaxParallelTools]); their results are added and yielded in
+// call order. A hook given with [WithApprover] is asked about each call
+// first, one call at a time, with the tool's annotations
+// ([Client.ToolAnnotations]); it may allow, deny (the model is told the
+// reason) or end the turn with an error such as [ErrApprovalCancelled].
+//
 // # Tool results
 //
 // A tool's result is flattened to text for the model, and the tool
@@ -27,10 +44,12 @@
 // # Events
 //
 // [Client.ProcessSingleTurnWithTools] yields the events of one turn: a
-// *[ChunkEvent] per streamed chunk, a *[ToolCallEvent] per tool call, a
-// *[ToolResultEvent] per tool message, and a *[TurnEndEvent] last. An agent
-// run (agent.Agent.Run) yields the events of its turns, then a
-// *[RunEndEvent].
+// *[ChunkEvent] per streamed chunk, then a *[ToolCallEvent] per tool call,
+// then a *[ToolResultEvent] per tool message in call order, and a
+// *[TurnEndEvent] last, with the token usage the provider reported (the
+// turn asks for it with stream_options, and stops asking a server that
+// refuses the field). An agent run (agent.Agent.Run) yields the events of
+// its turns, then a *[RunEndEvent].
 //
 // # Errors
 //

@@ -32,7 +32,9 @@ type ElicitationResult struct {
 }
 
 // ElicitationHandler answers a server's elicitation. It is called while the
-// tool call that triggered it is running.
+// tool call that triggered it is running; as the calls of a turn run at
+// once (see [WithMaxParallelTools]), it may be called for several at a
+// time, so a handler that asks a user must take one question at a time.
 type ElicitationHandler func(ctx context.Context, req ElicitationRequest) (ElicitationResult, error)
 
 // WithElicitationHandler returns an Option that declares the elicitation

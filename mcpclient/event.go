@@ -38,9 +38,10 @@ type ToolResultEvent struct {
 	// Err is the call's error when the call itself failed: the server went
 	// away (a *ServerError wrapping ErrServerGone), the call timed out or
 	// the transport failed (a *ServerError), the server answered with an
-	// error, or ctx ended. It is nil when a tool result came back, even one
-	// that reports an error, and for calls that reached no server: bad
-	// arguments, an unknown tool, a loop-control tool.
+	// error, a Go tool returned one, or ctx ended. It is nil when a tool
+	// result came back, even one that reports an error, and for calls that
+	// were not made: bad arguments, an unknown tool, a loop-control tool,
+	// a call the approval hook denied.
 	Err error
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
+	"github.com/tiny-agents-go/tiny-agents/tools"
 )
 
 // session is one connected server.
@@ -27,6 +28,8 @@ type session struct {
 	base  string // the name before "#N" was added to tell it apart
 	mc    *mcpc.Client
 	tools []inference.Tool
+	// annotations are the hints of the tools kept, by name.
+	annotations map[string]tools.Annotations
 	// unknownAllowed are the AllowedTools entries the server does not have.
 	unknownAllowed []string
 	// stopLife ends the context the transport was started with, which
@@ -134,12 +137,14 @@ func (s *session) handshake(life, ctx context.Context, onStart func(int)) (strin
 		return "list tools", err
 	}
 	have := map[string]bool{}
+	s.annotations = map[string]tools.Annotations{}
 	for _, t := range res.Tools {
 		have[t.Name] = true
 		if len(s.cfg.AllowedTools) > 0 && !slices.Contains(s.cfg.AllowedTools, t.Name) {
 			continue
 		}
 		s.tools = append(s.tools, toInferenceTool(t))
+		s.annotations[t.Name] = toAnnotations(t.Annotations)
 	}
 	for _, name := range s.cfg.AllowedTools {
 		if !have[name] {
@@ -313,6 +318,28 @@ func toInferenceTool(t mcp.Tool) inference.Tool {
 	return inference.Tool{Type: "function", Function: inference.FunctionDefinition{
 		Name: t.Name, Description: t.Description, Parameters: params,
 	}}
+}
+
+// toAnnotations converts a tool's MCP annotations; a hint the server did
+// not give stays nil. The two types have the same fields, so that a change
+// to either is a compile error here.
+func toAnnotations(a mcp.ToolAnnotation) tools.Annotations {
+	return cloneAnnotations(tools.Annotations(a))
+}
+
+// cloneAnnotations copies a's hints, so that no caller shares them.
+func cloneAnnotations(a tools.Annotations) tools.Annotations {
+	return tools.Annotations{Title: a.Title, ReadOnlyHint: cloneHint(a.ReadOnlyHint),
+		DestructiveHint: cloneHint(a.DestructiveHint), IdempotentHint: cloneHint(a.IdempotentHint),
+		OpenWorldHint: cloneHint(a.OpenWorldHint)}
+}
+
+func cloneHint(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	v := *b
+	return &v
 }
 
 // call runs one tool with the server's timeout, if any. A failure is a

@@ -2,18 +2,19 @@ package mcpclient
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"iter"
+	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
 )
 
 // TurnOptions tunes one turn.
 type TurnOptions struct {
-	// ExitLoopTools are sent before the MCP tools; a call to one of them
-	// ends the turn at once with an empty tool result.
+	// ExitLoopTools are sent before the other tools; a call to one of
+	// them ends the turn with an empty tool result.
 	ExitLoopTools []inference.Tool
 	// ExitIfFirstChunkNoTool ends the turn silently when none of the first
 	// two chunks carries a tool call: the model has answered in text.
@@ -21,14 +22,32 @@ type TurnOptions struct {
 }
 
 // ProcessSingleTurnWithTools streams one completion over *messages with the
-// tools, yields every chunk, appends the assistant message, then runs each
-// tool call and yields and appends its tool message (capped as
-// [WithToolResultLimit] says), and yields a *TurnEndEvent last. Bad JSON
-// arguments, an unknown tool and a failing tool become tool messages that
-// tell the model what went wrong. The first error is terminal (no
-// *TurnEndEvent follows it) and the conversation stays consistent: every
-// tool call of an appended assistant message is answered, even when ctx is
-// cancelled.
+// tools (the ExitLoopTools, then the Go tools of [WithTools], then the MCP
+// tools), appends the assistant message, runs its tool calls and appends
+// a tool message for each, capped as [WithToolResultLimit] says.
+//
+// Events come in this order: a *ChunkEvent for every streamed chunk (a
+// provider's usage arrives in a last chunk with no choices); a
+// *ToolCallEvent for every tool call, once the stream has ended; a
+// *ToolResultEvent for every call, in call order; a *TurnEndEvent last.
+// Before the calls start, the hook of [WithApprover], if any, is asked
+// about each. Up to [WithMaxParallelTools] calls then run at once; the
+// result of a call is yielded as soon as it and every call before it are
+// done. A call to a loop-control tool ends the turn: the calls before it
+// run, its own result is empty, and the calls after it are answered "Not
+// run: ..." in the conversation without an event.
+//
+// Bad JSON arguments, an unknown tool, a failing tool and a denied call
+// become tool messages that tell the model what went wrong. The first
+// error is terminal (no *TurnEndEvent follows it) and the conversation
+// stays consistent: every tool call of an appended assistant message is
+// answered. When ctx ends, the calls running get it and no call starts any
+// more; the result the turn was waiting for is still yielded if that call
+// ran, then the running calls are waited for, every call not reported yet
+// is answered in the conversation without an event (with its result if it
+// ran, else "Error: the tool call was cancelled before it ran."), and
+// ctx's error is yielded. A consumer that stops early gets the same
+// treatment, without the error. No goroutine of the turn outlives it.
 func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inference.ChatMessage, opts TurnOptions) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		st, ok := c.streamTurn(ctx, messages, opts, yield)
@@ -36,29 +55,8 @@ func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inf
 			return
 		}
 		end := &TurnEndEvent{FinishReason: st.finish, Usage: st.usage, ToolCalls: len(st.calls)}
-		if st.exited {
-			yield(end, nil)
+		if !st.exited && !c.runCalls(ctx, messages, st.calls, opts.ExitLoopTools, yield) {
 			return
-		}
-		for i, call := range st.calls {
-			msg, exit, err := c.runTool(ctx, call, opts.ExitLoopTools)
-			result := msg.Content
-			msg.Content = capResult(result, c.resultLimit)
-			*messages = append(*messages, msg)
-			if exit || ctx.Err() != nil {
-				answerRemaining(messages, st.calls[i+1:], exit)
-			}
-			if !yield(&ToolResultEvent{Call: call, Message: msg, Result: result, ExitLoop: exit, Err: err}, nil) {
-				answerRemaining(messages, st.calls[i+1:], false)
-				return
-			}
-			if exit {
-				break
-			}
-			if err := ctx.Err(); err != nil {
-				yield(nil, err)
-				return
-			}
 		}
 		yield(end, nil)
 	}
@@ -85,7 +83,7 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 	var st streamedTurn
 	var acc inference.ChatCompletionAccumulator
 	n := 0
-	for chunk, err := range c.ChatCompletionStream(ctx, in) {
+	for chunk, err := range c.completionStream(ctx, in) {
 		if err != nil {
 			yield(nil, err)
 			return st, false
@@ -126,43 +124,12 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 	*messages = append(*messages, msg)
 	for _, call := range msg.ToolCalls {
 		if !yield(&ToolCallEvent{Call: call}, nil) {
-			answerRemaining(messages, msg.ToolCalls, false)
+			answerCancelled(messages, msg.ToolCalls)
 			return st, false
 		}
 	}
 	st.calls = msg.ToolCalls
 	return st, true
-}
-
-// runTool runs one call and returns the tool message for it, whether it
-// was a loop-control tool, and the call's error if the call itself failed.
-func (c *Client) runTool(ctx context.Context, call inference.ToolCall, exitTools []inference.Tool) (inference.ChatMessage, bool, error) {
-	name := call.Function.Name
-	msg := inference.ChatMessage{Role: inference.RoleTool, ToolCallID: call.ID, Name: name}
-	if name == "" {
-		msg.Content = "Invalid tool call with no function name."
-		return msg, false, nil
-	}
-	var args map[string]any
-	if err := json.Unmarshal([]byte(call.Function.Arguments), &args); err != nil {
-		msg.Content = fmt.Sprintf("Invalid JSON generated by the model: %v", err)
-		return msg, false, nil
-	}
-	if slices.ContainsFunc(exitTools, func(t inference.Tool) bool { return t.Function.Name == name }) {
-		return msg, true, nil
-	}
-	s := c.session(name)
-	if s == nil {
-		msg.Content = "Error: No session found for tool: " + name
-		return msg, false, nil
-	}
-	res, err := s.call(ctx, name, args)
-	if err != nil {
-		msg.Content = "Error: MCP tool call failed with error message: " + modelText(err)
-		return msg, false, err
-	}
-	msg.Content = flattenResult(res)
-	return msg, false, nil
 }
 
 // modelText is what the model is told of a failed call: the first line of
@@ -174,30 +141,50 @@ func modelText(err error) string {
 	return firstLine(err.Error())
 }
 
-// answerRemaining appends a tool message for calls that will not run, so
-// that no assistant tool call is left without an answer.
-func answerRemaining(messages *[]inference.ChatMessage, calls []inference.ToolCall, afterExit bool) {
-	why := "Error: the tool call was cancelled before it ran."
-	if afterExit {
-		why = "Not run: the turn ended with a loop-control tool call."
-	}
+// answerCancelled appends a tool message for each call, none of which
+// will run, so that no assistant tool call is left without an answer.
+func answerCancelled(messages *[]inference.ChatMessage, calls []inference.ToolCall) {
 	for _, call := range calls {
-		if answered(*messages, call.ID) {
-			continue
-		}
 		*messages = append(*messages, inference.ChatMessage{Role: inference.RoleTool, ToolCallID: call.ID,
-			Name: call.Function.Name, Content: why})
+			Name: call.Function.Name, Content: notRunCancelled})
 	}
 }
 
-func answered(messages []inference.ChatMessage, id string) bool {
-	for i := len(messages) - 1; i >= 0; i-- {
-		if messages[i].Role == inference.RoleTool && messages[i].ToolCallID == id {
-			return true
-		}
-		if messages[i].Role == inference.RoleAssistant {
-			return false
+// completionStream streams the completion of in, asking for the token
+// usage (stream_options.include_usage) unless the server has refused it
+// before. A server that refuses it, with a 400 or 422 whose message names
+// stream_options, gets the request again without it, and never again.
+func (c *Client) completionStream(ctx context.Context, in *inference.ChatCompletionInput) iter.Seq2[inference.ChatCompletionStreamOutput, error] {
+	return func(yield func(inference.ChatCompletionStreamOutput, error) bool) {
+		for {
+			in.StreamOptions = &inference.StreamOptions{IncludeUsage: true}
+			if c.noStreamOptions.Load() {
+				in.StreamOptions = nil
+			}
+			first, refused := true, false
+			for chunk, err := range c.ChatCompletionStream(ctx, in) {
+				if first && in.StreamOptions != nil && refusesStreamOptions(err) {
+					c.noStreamOptions.Store(true)
+					refused = true
+					break
+				}
+				first = false
+				if !yield(chunk, err) {
+					return
+				}
+			}
+			if !refused {
+				return
+			}
 		}
 	}
-	return false
+}
+
+// refusesStreamOptions reports whether err is a server's refusal of the
+// stream_options field. Only the server's own message can tell; this is
+// the one place its text is read.
+func refusesStreamOptions(err error) bool {
+	var he *inference.HTTPError
+	return errors.As(err, &he) && (he.StatusCode == http.StatusBadRequest || he.StatusCode == http.StatusUnprocessableEntity) &&
+		strings.Contains(strings.ToLower(he.ServerMessage), "stream_options")
 }

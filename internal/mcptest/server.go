@@ -107,16 +107,23 @@ func StdioEnvMode(name, mode string) map[string]string {
 	return env
 }
 
+// EchoAnnotations are the annotations of the tool echo: a title and
+// readOnlyHint true, the other hints left out. Every other tool has
+// mcp-go's defaults (read-only false, destructive true, idempotent false,
+// open-world true).
+var EchoAnnotations = mcp.ToolAnnotation{Title: "Echo", ReadOnlyHint: mcp.ToBoolPtr(true)}
+
 // NewServer returns an MCP server whose tools cover every result shape:
-// echo, add, fail (a Go error), tool_error (an error result), image,
-// resources, empty, hang (blocks until cancelled), ask_user (elicits a
-// name and an age), die (writes "dying now" to stderr and exits with
-// status 3), env (reads a variable) and pid. Every server has the same
-// tool names, so two of them collide on purpose. [AddExtraTools] adds
-// more.
+// echo (annotated read-only, see [EchoAnnotations]), add, fail (a Go
+// error), tool_error (an error result), image, resources, empty, hang
+// (blocks until cancelled), ask_user (elicits a name and an age), die
+// (writes "dying now" to stderr and exits with status 3), env (reads a
+// variable) and pid. Every server has the same tool names, so two of them
+// collide on purpose. [AddExtraTools] adds more.
 func NewServer(name string) *server.MCPServer {
 	s := server.NewMCPServer("test-"+name, "1.0", server.WithToolCapabilities(true), server.WithElicitation())
-	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes text."), mcp.WithString("text", mcp.Required())),
+	s.AddTool(mcp.NewTool("echo", mcp.WithDescription("Echoes text."), mcp.WithString("text", mcp.Required()),
+		mcp.WithToolAnnotation(EchoAnnotations)),
 		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return mcp.NewToolResultText("echo: " + req.GetString("text", "")), nil
 		})
@@ -178,8 +185,9 @@ func NewServer(name string) *server.MCPServer {
 
 // AddExtraTools adds to s the tools of [NewServer] that only some tests
 // need, so that the others can count on NewServer's list: environ (the
-// whole environment, one NAME=value a line, sorted) and big (a text of the
-// given size, see [Big]).
+// whole environment, one NAME=value a line, sorted), big (a text of the
+// given size, see [Big]) and sleep (waits for its duration, in
+// time.ParseDuration's syntax, or until cancelled, then says "slept D").
 func AddExtraTools(s *server.MCPServer) {
 	s.AddTool(mcp.NewTool("environ", mcp.WithDescription("Lists the environment, one NAME=value a line, sorted.")),
 		func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -191,6 +199,22 @@ func AddExtraTools(s *server.MCPServer) {
 		mcp.WithNumber("size", mcp.Required()), mcp.WithString("unit")),
 		func(_ context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return mcp.NewToolResultText(Big(req.GetInt("size", 0), req.GetString("unit", "x"))), nil
+		})
+	s.AddTool(mcp.NewTool("sleep", mcp.WithDescription("Waits for duration (\"200ms\"), then says so."),
+		mcp.WithString("duration", mcp.Required())),
+		func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			d, err := time.ParseDuration(req.GetString("duration", ""))
+			if err != nil {
+				return mcp.NewToolResultError(err.Error()), nil
+			}
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return mcp.NewToolResultText("slept " + d.String()), nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		})
 }
 
