@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"io"
 	"iter"
 	"log/slog"
@@ -46,8 +47,16 @@ type Option func(*options)
 type options struct {
 	maxTurns int
 	infOpts  []inference.Option
+	mcOpts   []mcpclient.Option
 	log      *slog.Logger
 	stderr   io.Writer
+}
+
+// WithClientOptions returns an Option that adds MCP client options after
+// those derived from the config: Go tools (mcpclient.WithTools), an
+// approval hook, the tool result limit, parallel tool calls, ...
+func WithClientOptions(opts ...mcpclient.Option) Option {
+	return func(o *options) { o.mcOpts = append(o.mcOpts, opts...) }
 }
 
 // WithMaxTurns returns an Option that bounds the turns of one Run (default
@@ -91,7 +100,7 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	if o.stderr != nil {
 		mcOpts = append(mcOpts, mcpclient.WithServerStderr(o.stderr))
 	}
-	mc, err := mcpclient.New(mcOpts...)
+	mc, err := mcpclient.New(append(mcOpts, o.mcOpts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -187,20 +196,26 @@ func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, star
 			ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
 		}
 		end.Turns++
+		exited := false
 		for ev, err := range a.ProcessSingleTurnWithTools(ctx, history, opts) {
-			if te, ok := ev.(*mcpclient.TurnEndEvent); ok {
-				end.Usage = addUsage(end.Usage, te.Usage)
+			switch e := ev.(type) {
+			case *mcpclient.TurnEndEvent:
+				end.Usage = addUsage(end.Usage, e.Usage)
+			case *mcpclient.ToolResultEvent:
+				exited = exited || e.ExitLoop
 			}
 			if !yield(ev, err) || err != nil {
 				return
 			}
 		}
-		last := (*history)[len(*history)-1]
-		lastIsTool := last.Role == inference.RoleTool
-		if lastIsTool && tools.IsExitLoop(last.Name) {
+		// A loop-control call ends the run even when calls after it were
+		// answered "not run" after it in the history.
+		if exited {
 			end.Reason = mcpclient.StopExitTool
 			break
 		}
+		last := (*history)[len(*history)-1]
+		lastIsTool := last.Role == inference.RoleTool
 		if !lastIsTool && nextTurnShouldCallTools {
 			end.Reason = mcpclient.StopAnswered
 			break
@@ -209,6 +224,21 @@ func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, star
 	}
 	end.Answer = lastAnswer((*history)[start:])
 	yield(end, nil)
+}
+
+// Ask runs input as [Agent.Run] does, without events, and returns how the
+// run ended: the answer, why it stopped, the turns and the usage. It
+// returns the run's first error.
+func (a *Agent) Ask(ctx context.Context, input string) (*mcpclient.RunEndEvent, error) {
+	for ev, err := range a.Run(ctx, input) {
+		if err != nil {
+			return nil, err
+		}
+		if end, ok := ev.(*mcpclient.RunEndEvent); ok {
+			return end, nil
+		}
+	}
+	return nil, errors.New("agent: the run ended without a result")
 }
 
 // lastAnswer is the content of the last assistant message that has some.

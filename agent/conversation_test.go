@@ -61,3 +61,14 @@ func TestMessagesWhileRunning(t *testing.T) {
 		t.Error("Messages did not show the tool message as of the event")
 	}
 }
+
+func TestExitToolBeforeAnotherCallEndsTheRun(t *testing.T) {
+	a, llm := newAgent(t, inferencetest.ToolCalls(call("c1", "task_complete", `{}`), call("c2", "echo", `{"text":"late"}`)))
+	end, err := a.Ask(t.Context(), "go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end.Reason != mcpclient.StopExitTool || end.Turns != 1 || len(llm.Requests()) != 1 {
+		t.Errorf("end %+v after %d requests; want the run to stop at task_complete", end, len(llm.Requests()))
+	}
+}

@@ -67,6 +67,7 @@ runtime failure, 2 for a usage or configuration error, 130 after Ctrl+C, 143 aft
 	addAgentFlags(cmd, &opts.agentOptions)
 	f.DurationVar(&opts.IdleTimeout, "idle-timeout", 0, "end a model call that sends nothing for this long (default 2m, or idleTimeout in agent.json)")
 	f.DurationVar(&opts.ToolTimeout, "tool-timeout", 0, "bound on each MCP tool call, e.g. 2m (default: none, or toolTimeout in agent.json)")
+	f.StringVar(&opts.Approve, "approve", approveNone, `ask before tool calls run: "none", "writes" (tools not marked read-only) or "all"`)
 	return cmd
 }
 
@@ -88,6 +89,8 @@ func (o *runOptions) validate() error {
 		return &usageError{errors.New("-p needs a prompt")}
 	case o.ConnectTimeout < 0 || o.IdleTimeout < 0 || o.ToolTimeout < 0:
 		return &usageError{errors.New("timeouts must be positive")}
+	case o.Approve != approveNone && o.Approve != approveWrites && o.Approve != approveAll:
+		return &usageError{fmt.Errorf("--approve must be %q, %q or %q, not %q", approveNone, approveWrites, approveAll, o.Approve)}
 	}
 	return nil
 }
@@ -116,7 +119,7 @@ func runRun(ctx context.Context, a *app, opts *runOptions) (err error) {
 	}
 	v.loaded(info)
 
-	s := &session{agent: ag, st: st, view: v, sig: a.signals}
+	s := &session{agent: ag, st: st, view: v, sig: a.signals, verbose: opts.Verbose}
 	if opts.PromptSet {
 		return s.runPrompt(ctx, opts.Prompt)
 	}

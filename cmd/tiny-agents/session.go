@@ -23,6 +23,8 @@ type session struct {
 	// interactive is true at a terminal prompt: a failed turn is printed
 	// and the prompt returns, and a first Ctrl+C only aborts the turn.
 	interactive bool
+	// verbose prints each prompt's token usage.
+	verbose bool
 }
 
 // runPrompt runs one prompt. It returns nil when the prompt succeeded, or
@@ -91,6 +93,9 @@ func (s *session) consume(ctx context.Context, prompt string) (runErr, gone erro
 		case *mcpclient.RunEndEvent:
 			if e.Reason == mcpclient.StopMaxTurns {
 				s.st.notice(fmt.Sprintf("stopped after %d turns, the limit (--max-turns): the task may not be finished", e.Turns))
+			}
+			if s.verbose {
+				s.st.notice(usageLine(e))
 			}
 		}
 	}
@@ -301,4 +306,13 @@ func readRawLine(r io.Reader) (string, error) {
 			return b.String(), err
 		}
 	}
+}
+
+// usageLine says what a prompt cost in tokens.
+func usageLine(e *mcpclient.RunEndEvent) string {
+	if e.Usage == nil {
+		return fmt.Sprintf("usage: not reported by the provider (%d turns)", e.Turns)
+	}
+	return fmt.Sprintf("usage: %d prompt + %d completion = %d tokens over %d turns",
+		e.Usage.PromptTokens, e.Usage.CompletionTokens, e.Usage.TotalTokens, e.Turns)
 }

@@ -35,6 +35,8 @@ type agentOptions struct {
 	ToolTimeout    time.Duration
 	MaxTurns       int
 	Verbose        bool
+	// Approve is the --approve mode of run; "" or "none" asks nothing.
+	Approve string
 	// toolsOnly is set by `tools`: no model is called, no token needed.
 	toolsOnly bool
 }
@@ -172,6 +174,9 @@ func agentOpts(st *streams, cfg *agent.Config, opts *agentOptions) []agent.Optio
 	}
 	if opts.Verbose {
 		out = append(out, agent.WithServerStderr(&lineWriter{s: st}))
+	}
+	if opts.Approve != "" && opts.Approve != approveNone {
+		out = append(out, agent.WithClientOptions(mcpclient.WithApprover(newApprover(opts.Approve, st).approve)))
 	}
 	return out
 }
