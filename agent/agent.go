@@ -59,6 +59,13 @@ func WithClientOptions(opts ...mcpclient.Option) Option {
 	return func(o *options) { o.mcOpts = append(o.mcOpts, opts...) }
 }
 
+// WithTools returns an Option that gives the model Go tools beside the
+// tools of the MCP servers (see the tools package); the model cannot tell
+// them apart.
+func WithTools(ts ...*tools.Tool) Option {
+	return WithClientOptions(mcpclient.WithTools(ts...))
+}
+
 // WithMaxTurns returns an Option that bounds the turns of one Run (default
 // [DefaultMaxTurns]).
 func WithMaxTurns(n int) Option { return func(o *options) { o.maxTurns = n } }
