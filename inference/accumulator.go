@@ -21,14 +21,14 @@ type ChatCompletionAccumulator struct {
 	id, model, fingerprint string
 	created                int64
 	usage                  *Usage
-	choices                []choiceState
+	choices                []*choiceState // pointers: a strings.Builder must not be copied once used
 	justFinished           *ToolCall
 }
 
 type choiceState struct {
 	role               string
 	content, reasoning strings.Builder
-	calls              []callState
+	calls              []*callState
 	open               int // index in calls of the call being streamed, or -1
 	finish             string
 	logprobs           *Logprobs
@@ -73,9 +73,9 @@ func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionStreamOutput) error 
 
 func (a *ChatCompletionAccumulator) addChoice(ch ChatCompletionStreamOutputChoice) {
 	for len(a.choices) <= ch.Index {
-		a.choices = append(a.choices, choiceState{role: RoleAssistant, open: -1})
+		a.choices = append(a.choices, &choiceState{role: RoleAssistant, open: -1})
 	}
-	c := &a.choices[ch.Index]
+	c := a.choices[ch.Index]
 	d := ch.Delta
 	if d.Role != "" {
 		c.role = d.Role
@@ -109,11 +109,11 @@ func (a *ChatCompletionAccumulator) addToolCall(c *choiceState, tc ToolCallDelta
 	}
 	if pos < 0 {
 		a.finishOpen(c)
-		c.calls = append(c.calls, callState{index: tc.Index, typ: firstNonEmpty(tc.Type, "function")})
+		c.calls = append(c.calls, &callState{index: tc.Index, typ: firstNonEmpty(tc.Type, "function")})
 		pos = len(c.calls) - 1
 		c.open = pos
 	}
-	call := &c.calls[pos]
+	call := c.calls[pos]
 	if call.id == "" {
 		call.id = tc.ID
 	}
@@ -150,7 +150,7 @@ func (a *ChatCompletionAccumulator) Output() ChatCompletionOutput {
 		out.Usage = &u
 	}
 	for i := range a.choices {
-		c := &a.choices[i]
+		c := a.choices[i]
 		out.Choices = append(out.Choices, ChatCompletionOutputChoice{Index: i, Message: c.message(),
 			FinishReason: c.finish, Logprobs: c.logprobs})
 	}

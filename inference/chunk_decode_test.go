@@ -107,6 +107,10 @@ func FuzzAccumulator(f *testing.F) {
 	for _, s := range chunkSeeds {
 		f.Add(s, s)
 	}
+	// Found by the fuzzer: a second tool call grew the slice of calls and
+	// copied a strings.Builder already in use, which panics on the next write.
+	f.Add(`{"choices":[{"delta":{"tool_calls":[{"index":1}]}}]}`, `{"choices":[{"delta":{"tool_calls":[{}]}}]}`)
+	f.Add(`{"choices":[{"index":0,"delta":{"content":"a"}}]}`, `{"choices":[{"index":3,"delta":{"content":"b"}}]}`)
 	f.Fuzz(func(t *testing.T, a, b string) {
 		var acc ChatCompletionAccumulator
 		for _, data := range []string{a, b, a} {
