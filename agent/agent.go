@@ -35,6 +35,7 @@ type Agent struct {
 
 	maxTurns int
 	prompt   string
+	model    string
 
 	runMu    sync.Mutex // serialises Run
 	mu       sync.Mutex // guards messages
@@ -119,7 +120,7 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	if prompt == "" {
 		prompt = DefaultSystemPrompt
 	}
-	return &Agent{Client: mc, maxTurns: o.maxTurns, prompt: prompt,
+	return &Agent{Client: mc, maxTurns: o.maxTurns, prompt: prompt, model: cfg.Model,
 		messages: []inference.ChatMessage{{Role: inference.RoleSystem, Content: prompt}}}, nil
 }
 
@@ -132,6 +133,10 @@ func (a *Agent) Messages() []inference.ChatMessage {
 	defer a.mu.Unlock()
 	return slices.Clone(a.messages)
 }
+
+// ModelName returns the model named in the agent's config: the id sent in
+// each request, also when an endpoint URL serves it ("" if none).
+func (a *Agent) ModelName() string { return a.model }
 
 // SystemPrompt returns the agent's system prompt.
 func (a *Agent) SystemPrompt() string { return a.prompt }

@@ -161,12 +161,18 @@ func (c *Client) Model() string { return c.model }
 // Provider returns the configured provider, "auto" by default.
 func (c *Client) Provider() string { return c.provider }
 
+// maxIdlePerHost is how many idle connections to one host the default
+// client keeps: an agent served to many users talks to one model endpoint
+// from as many requests at once, and a smaller pool re-dials under load.
+const maxIdlePerHost = 256
+
 // newHTTPClient returns the client used when the caller gives none: the
 // default transport with more idle connections per host, and a redirect
 // policy that keeps credentials and the caller's headers on their origin.
 func newHTTPClient(proxy *url.URL, callerHeaders http.Header) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 16
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, maxIdlePerHost)
 	if proxy != nil {
 		t.Proxy = http.ProxyURL(proxy)
 	}
