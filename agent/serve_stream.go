@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,6 +104,9 @@ func (s *eventStream) event(ev mcpclient.Event) error {
 			}
 			chunk.Usage = nil
 		}
+		if chunk.Usage == nil && isChunkJSON(chunk.Raw) {
+			return s.sendData(chunk.Raw) // as the model sent it: no need to encode it again
+		}
 		if chunk.Object == "" {
 			chunk.Object = chunkObject
 		}
@@ -118,6 +122,14 @@ func (s *eventStream) event(ev mcpclient.Event) error {
 		}
 	}
 	return nil
+}
+
+// isChunkJSON reports whether raw is a chunk that can go to the client as
+// it is: one line of JSON that says it is a chunk and carries no usage
+// (the run's usage is summed and sent at the end).
+func isChunkJSON(raw string) bool {
+	return strings.Contains(raw, `"object":"`+chunkObject+`"`) && !strings.Contains(raw, `"usage":{`) &&
+		!strings.ContainsAny(raw, "\r\n")
 }
 
 // send sends v as the data of one event.

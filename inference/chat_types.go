@@ -294,6 +294,10 @@ type ChatCompletionStreamOutput struct {
 	// sends it when StreamOptions.IncludeUsage is set, in a chunk with no
 	// choices).
 	Usage *Usage `json:"usage,omitempty"`
+	// Raw is the chunk's JSON as the server sent it, for a caller that
+	// passes chunks on unchanged (a proxy need not encode them again). It
+	// is "" for chunks that were not read from a stream.
+	Raw string `json:"-"`
 }
 
 // ChatCompletionStreamOutputChoice is the delta of one choice.

@@ -50,6 +50,7 @@ func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) b
 		if err := decodeChunk(ev.Data, &chunk); err != nil {
 			return err
 		}
+		chunk.Raw = ev.Data
 		for i := range chunk.Choices {
 			if chunk.Choices[i].FinishReason != "" {
 				finished = true

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ const (
 	defaultServePort     = "9999" // the JS reference's
 	defaultShutdownGrace = 10 * time.Second
 	envAPIKey            = "TINY_AGENTS_API_KEY"
+	serveGCPercent       = 400 // unless GOGC is set
 	// handlersExitWait bounds the wait for cancelled requests to return
 	// before the agent's servers are closed under them.
 	handlersExitWait = 5 * time.Second
@@ -136,6 +138,12 @@ func validPort(p string) bool {
 // runServe listens, connects the agent, prints the banner and the address,
 // and serves until a signal; then it shuts down and returns the signal.
 func runServe(ctx context.Context, a *app, opts *serveOptions) (err error) {
+	if os.Getenv("GOGC") == "" {
+		// A server's garbage is short-lived per request, and its heap is
+		// small (tens of MB): collecting at 5x the live heap instead of 2x
+		// cuts the GC's CPU by a good part for a few more MB.
+		debug.SetGCPercent(serveGCPercent)
+	}
 	st := newStreams(a)
 	defer st.flush()
 	defer func() { err = report(st, nil, err) }()
