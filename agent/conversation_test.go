@@ -1,13 +1,18 @@
 package agent_test
 
 import (
+	"context"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 
+	"github.com/tiny-agents-go/tiny-agents/agent"
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+	"github.com/tiny-agents-go/tiny-agents/tools"
 )
 
 func TestRunConversationsAtOnce(t *testing.T) {
@@ -70,5 +75,45 @@ func TestExitToolBeforeAnotherCallEndsTheRun(t *testing.T) {
 	}
 	if end.Reason != mcpclient.StopExitTool || end.Turns != 1 || len(llm.Requests()) != 1 {
 		t.Errorf("end %+v after %d requests; want the run to stop at task_complete", end, len(llm.Requests()))
+	}
+}
+
+func TestGoToolAndMCPToolInOneRun(t *testing.T) {
+	type args struct {
+		N int `json:"n"`
+	}
+	double, err := tools.New("double", "Doubles n.", func(_ context.Context, in args) (int, error) { return 2 * in.N, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	llm := inferencetest.NewServer(t,
+		inferencetest.ToolCalls(call("c1", "double", `{"n":21}`), call("c2", "echo", `{"text":"mcp"}`)),
+		inferencetest.ToolCalls(call("c3", "task_complete", `{}`)))
+	cfg := &agent.Config{Model: "m", EndpointURL: llm.URL + "/v1", Servers: []mcpclient.ServerConfig{
+		{Type: "stdio", Command: os.Args[0], Args: []string{"-test.run=^$"}, Env: mcptest.StdioEnv("a")}}}
+	a, err := agent.New(t.Context(), cfg, agent.WithTools(double))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var results []string
+	for ev, err := range a.Run(t.Context(), "go") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := ev.(*mcpclient.ToolResultEvent); ok && !r.ExitLoop {
+			results = append(results, r.Message.Name+"="+r.Message.Content)
+		}
+	}
+	if !slices.Equal(results, []string{"double=42", "echo=echo: mcp"}) {
+		t.Errorf("results %q", results)
+	}
+	sent := llm.Request(0).JSON(t)["tools"].([]any)
+	var names []string
+	for _, tl := range sent {
+		names = append(names, tl.(map[string]any)["function"].(map[string]any)["name"].(string))
+	}
+	if !slices.Contains(names, "double") || !slices.Contains(names, "echo") {
+		t.Errorf("tools sent to the model: %q", names)
 	}
 }
