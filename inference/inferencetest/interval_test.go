@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
 )
 
@@ -99,5 +100,20 @@ func TestStallPoints(t *testing.T) {
 				t.Error("handler still running 2s after the client went away")
 			}
 		})
+	}
+}
+
+func TestAlways(t *testing.T) {
+	srv := inferencetest.NewServer(t, inferencetest.Text("first"))
+	srv.Always(inferencetest.Text("again"))
+	c, err := inference.NewClient(inference.WithBaseURL(srv.URL + "/v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"first", "again", "again"} {
+		out, err := c.ChatCompletion(t.Context(), &inference.ChatCompletionInput{Messages: []inference.ChatMessage{{Role: inference.RoleUser, Content: "x"}}})
+		if err != nil || out.Choices[0].Message.Content != want {
+			t.Fatalf("got %+v, %v; want %q", out, err, want)
+		}
 	}
 }

@@ -63,7 +63,8 @@ type Server struct {
 	steps []Step
 
 	mu       sync.Mutex
-	next     int // index of the next unconsumed step
+	next     int   // index of the next unconsumed step
+	fallback *Step // answers requests past the script, if set
 	token    string
 	requests []Request
 	// active and idle let this package's tests check that handlers
@@ -111,6 +112,15 @@ func describe(st Step) string {
 		return fmt.Sprintf("body %.40q", st.Body)
 	}
 	return fmt.Sprintf("%d text pieces, %d tool calls", len(st.Text), len(st.ToolCalls))
+}
+
+// Always makes the server answer every request past its script with st,
+// instead of refusing it: for demos and load tests that send any number of
+// requests.
+func (s *Server) Always(st Step) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fallback = &st
 }
 
 // RequireToken makes the server check, from now on, that every request
@@ -161,6 +171,9 @@ func (s *Server) take(req Request) (n int, step *Step, status int, msg string) {
 	n = len(s.requests)
 	if s.token != "" && req.Header.Get("Authorization") != "Bearer "+s.token {
 		return n, nil, http.StatusUnauthorized, ""
+	}
+	if s.next >= len(s.steps) && s.fallback != nil {
+		return n, s.fallback, 0, ""
 	}
 	if s.next >= len(s.steps) {
 		msg = fmt.Sprintf("inferencetest: unexpected request %d: %s %s", n, req.Method, req.Path)
