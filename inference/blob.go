@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	// Registered so that Blob.Image decodes the formats providers send.
+	// Registered so that Blob.Image decodes the formats providers send;
+	// WebP is what some text-to-image providers (nebius) answer by default.
 	_ "image/gif"
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
+
+	_ "golang.org/x/image/webp"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
 )
@@ -20,7 +23,7 @@ type Blob struct {
 	ContentType string
 }
 
-// Image decodes the blob as an image. PNG, JPEG and GIF are understood;
+// Image decodes the blob as an image. PNG, JPEG, GIF and WebP are understood;
 // other formats return an error naming the content type, and the bytes
 // stay available in Data.
 func (b *Blob) Image() (image.Image, error) {

@@ -88,7 +88,7 @@ func (c *Client) chatRequest(ctx context.Context, in *ChatCompletionInput, strea
 	if in == nil {
 		return target{}, nil, fmt.Errorf("%w: nil chat completion input", ErrInvalidOption)
 	}
-	t, err := c.resolveChat(ctx, in.Model)
+	t, err := c.resolveChat(ctx, in.Model, in.Provider)
 	if err != nil {
 		return target{}, nil, err
 	}

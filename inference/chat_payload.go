@@ -95,6 +95,12 @@ func encodedSize(msgs []ChatMessage) int {
 				if p.ImageURL != nil {
 					n += len(p.ImageURL.URL)
 				}
+				if p.InputAudio != nil {
+					n += len(p.InputAudio.Data)
+				}
+				if p.File != nil {
+					n += len(p.File.FileData) + len(p.File.Filename)
+				}
 			}
 		}
 	}

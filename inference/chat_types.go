@@ -2,6 +2,7 @@ package inference
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 )
@@ -24,7 +25,10 @@ type ChatCompletionInput struct {
 	// Model overrides the client's model for this call: a Hub id (with an
 	// optional ":provider" suffix for the router) or, with a URL client, the
 	// model name the endpoint expects.
-	Model            string             `json:"model,omitempty"`
+	Model string `json:"model,omitempty"`
+	// Provider overrides the client's provider for this call: "auto" or
+	// one of [Providers]. It is never sent.
+	Provider         string             `json:"-"`
 	Messages         []ChatMessage      `json:"messages"`
 	FrequencyPenalty *float64           `json:"frequency_penalty,omitempty"`
 	LogitBias        map[string]float64 `json:"logit_bias,omitempty"`
@@ -48,8 +52,8 @@ type ChatCompletionInput struct {
 }
 
 // ChatMessage is one message of a conversation, as sent and as received.
-// Content is plain text; Parts, when non-nil, replaces it with a list of text
-// and image parts.
+// Content is plain text; Parts, when non-nil, replaces it with a list of
+// parts (text, images, sounds, files).
 type ChatMessage struct {
 	Role       string        `json:"role"`
 	Content    string        `json:"-"`
@@ -62,11 +66,15 @@ type ChatMessage struct {
 	Reasoning string `json:"-"`
 }
 
-// ContentPart is one part of a multi-part message: text or an image.
+// ContentPart is one part of a multi-part message: text, an image, a
+// sound or a file, in the OpenAI wire shapes. Which kinds a model takes
+// depends on the model and the provider.
 type ContentPart struct {
-	Type     string    `json:"type"` // "text" or "image_url"
-	Text     string    `json:"text,omitempty"`
-	ImageURL *ImageURL `json:"image_url,omitempty"`
+	Type       string      `json:"type"` // "text", "image_url", "input_audio" or "file"
+	Text       string      `json:"text,omitempty"`
+	ImageURL   *ImageURL   `json:"image_url,omitempty"`
+	InputAudio *InputAudio `json:"input_audio,omitempty"`
+	File       *FileInput  `json:"file,omitempty"`
 }
 
 // ImageURL points at an image: an http(s) URL or a data: URL.
@@ -75,12 +83,42 @@ type ImageURL struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+// InputAudio is a sound sent inline: its bytes in standard base64 and
+// its format ("wav", "mp3", ...).
+type InputAudio struct {
+	Data   string `json:"data"`
+	Format string `json:"format"`
+}
+
+// FileInput is a document sent with a message: inline as a data: URL in
+// FileData (with its Filename), or by the FileID of an upload the
+// provider keeps.
+type FileInput struct {
+	FileData string `json:"file_data,omitempty"`
+	FileID   string `json:"file_id,omitempty"`
+	Filename string `json:"filename,omitempty"`
+}
+
 // TextPart returns a text content part.
 func TextPart(text string) ContentPart { return ContentPart{Type: "text", Text: text} }
 
 // ImagePart returns an image content part for an http(s) or data: URL.
 func ImagePart(url string) ContentPart {
 	return ContentPart{Type: "image_url", ImageURL: &ImageURL{URL: url}}
+}
+
+// AudioPart returns a sound content part: data in base64, format as the
+// OpenAI API names it ("wav", "mp3").
+func AudioPart(data []byte, format string) ContentPart {
+	return ContentPart{Type: "input_audio", InputAudio: &InputAudio{Data: base64.StdEncoding.EncodeToString(data), Format: format}}
+}
+
+// FilePart returns a file content part carrying data inline as a base64
+// data: URL of type contentType (such as "application/pdf"), named
+// filename.
+func FilePart(filename, contentType string, data []byte) ContentPart {
+	url := "data:" + contentType + ";base64," + base64.StdEncoding.EncodeToString(data)
+	return ContentPart{Type: "file", File: &FileInput{FileData: url, Filename: filename}}
 }
 
 type chatMessageWire struct {

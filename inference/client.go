@@ -53,9 +53,12 @@ type Client struct {
 	log         *slog.Logger
 	mappings    mappingCache
 	recommended recommendedCache
-	pollEvery   time.Duration
-	maxJSON     int64 // bounds of a non-streaming answer, see WithMaxResponseBytes
-	maxMedia    int64
+	// unusedParams remembers the generation parameters a server that is
+	// not TGI refused, per model.
+	unusedParams unusedParams
+	pollEvery    time.Duration
+	maxJSON      int64 // bounds of a non-streaming answer, see WithMaxResponseBytes
+	maxMedia     int64
 }
 
 // NewClient returns a client configured by opts. It returns the first option

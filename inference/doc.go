@@ -82,28 +82,46 @@
 //
 // Besides chat, the client has a method per Hugging Face task
 // ([Client.TextToImage], [Client.AutomaticSpeechRecognition],
-// [Client.FeatureExtraction], ...), each with typed parameters and output
-// (generated from the @huggingface/tasks specs into tasks_gen.go). Binary
-// inputs are a [Media]: [FromBytes], [FromReader], [FromFile] or [FromURL];
-// binary outputs a [Blob]. Asynchronous providers are polled every
-// [WithPollInterval] until the job ends or the context does. Which provider
-// serves which task (a URL model, a deployed endpoint, takes every task in
-// the hf-inference shape):
+// [Client.FeatureExtraction], [Client.ImageTextToVideo], ...), each with
+// typed parameters and output (generated from the @huggingface/tasks specs
+// into tasks_gen.go). The [Model] and [Provider] call options, and the
+// Model and Provider fields of [ChatCompletionInput], change the model or
+// the provider of one call. Binary inputs are a [Media]: [FromBytes],
+// [FromReader], [FromFile] or [FromURL]; binary outputs a [Blob], whose
+// Image method decodes PNG, JPEG, GIF and WebP. Asynchronous providers are
+// polled every [WithPollInterval] until the job ends or the context does.
+//
+// An output field that a real answer may leave out is a pointer, so that
+// a missing value is not mistaken for zero: a document-question-answering
+// answer may come without score or span. Optional text fields stay strings
+// (absent and empty mean the same there).
+//
+// The specs also describe tasks no method calls (depth-estimation,
+// video-classification, zero-shot-object-detection): their generated types
+// are wire types only, for requests sent with [Client.Post] and answers
+// decoded by the caller. [Client.PostStream] is the same escape hatch for
+// answers in server-sent events. A deployed TGI or TEI endpoint also
+// answers [Client.HealthCheck] and [Client.EndpointInfo].
+//
+// Which provider serves which task (a URL model, a deployed endpoint,
+// takes every task in the hf-inference shape):
 //
 // BEGIN SUPPORT TABLE.
 //
 //	task                            providers
 //	audio-classification            hf-inference
-//	audio-to-audio                  hf-inference
-//	automatic-speech-recognition    deepinfra, fal-ai, hf-inference, replicate
+//	audio-to-audio                  fal-ai, hf-inference
+//	automatic-speech-recognition    deepinfra, fal-ai, hf-inference, replicate, together
 //	conversational                  baseten, cerebras, cohere, deepinfra, featherless-ai, fireworks-ai, groq, hf-inference, hyperbolic, nebius, novita, nscale, openai, ovhcloud, publicai, sambanova, scaleway, together, zai-org
 //	document-question-answering     hf-inference
 //	feature-extraction              deepinfra, hf-inference, nebius, scaleway, together
 //	fill-mask                       hf-inference
 //	image-classification            hf-inference
 //	image-segmentation              fal-ai, hf-inference
+//	image-text-to-image             fal-ai, wavespeed
+//	image-text-to-video             fal-ai, novita, wavespeed
 //	image-to-image                  fal-ai, hf-inference, replicate, together, wavespeed
-//	image-to-text                   hf-inference
+//	image-to-text                   hf-inference, zai-org
 //	image-to-video                  fal-ai, together, wavespeed
 //	object-detection                hf-inference
 //	question-answering              hf-inference
@@ -113,8 +131,9 @@
 //	tabular-classification          hf-inference
 //	tabular-regression              hf-inference
 //	text-classification             hf-inference
-//	text-generation                 deepinfra, featherless-ai, hf-inference, hyperbolic, nebius, novita, together
-//	text-to-image                   black-forest-labs, fal-ai, hf-inference, hyperbolic, nebius, nscale, replicate, together, wavespeed, zai-org
+//	text-generation                 deepinfra, featherless-ai, groq, hf-inference, hyperbolic, nebius, novita, ovhcloud, scaleway, together
+//	text-to-audio                   fal-ai, hf-inference
+//	text-to-image                   black-forest-labs, deepinfra, fal-ai, hf-inference, hyperbolic, nebius, nscale, replicate, together, wavespeed, zai-org
 //	text-to-speech                  deepinfra, fal-ai, hf-inference, replicate, together
 //	text-to-video                   fal-ai, novita, replicate, together, wavespeed
 //	token-classification            hf-inference
@@ -144,13 +163,24 @@
 //
 // # Retries
 //
-// Requests that fail with 429, a 5xx status or a connection failure before
-// any response are retried up to three times ([WithMaxRetries]) with
-// jittered exponential backoff, honouring a Retry-After of up to a minute;
-// a server asking for more gets its error returned at once, with a note
-// saying so. Timeouts are not retried, and a stream that has started is
-// never retried: its chunks have been seen. [WithRetryHook] tells the
-// caller about each wait before it starts.
+// By default a request is retried up to three times ([WithMaxRetries]; 0
+// turns retries off) when it fails with 408, 429 or a 5xx status, or with
+// a connection failure before any response. The waits grow exponentially
+// from 500 ms to 8 s with jitter ([WithRetryBackoff]); a Retry-After of up
+// to a minute is honoured instead, and a server asking for more gets its
+// error returned at once, with a note saying so. This is the OpenAI SDKs'
+// convention (408, 409, 429 and 5xx, twice by default) less 409, a lock
+// timeout on OpenAI's API but no transient failure elsewhere; the JS
+// Hugging Face client retries 503 only, the Python one nothing.
+//
+// Not retried: timeouts, a health check, and a stream that has started
+// (its chunks have been seen). An asynchronous job the provider has
+// acknowledged is never submitted again: after a job id came back, only
+// the polls and the fetching of the result are retried, and a poll that
+// keeps failing ends the call with its error, not a second submission. A
+// submission that failed with no acknowledgement (a 5xx without a job id,
+// a reset connection) may be sent again. [WithRetryHook] tells the caller
+// about each wait before it starts.
 //
 // # Testing
 //

@@ -223,9 +223,11 @@ func WithUserAgent(ua string) Option {
 }
 
 // WithMaxRetries returns an Option that sets how many times a request that
-// failed with 429, a 5xx status or a connection error before any response is
-// retried (default 3; 0 disables retries). A stream that has started is
-// never retried.
+// failed with 408, 429, a 5xx status or a connection error before any
+// response is retried (default 3; 0 disables retries). A stream that has
+// started is never retried, nor an asynchronous job that the provider has
+// acknowledged: only its polls are (see the package documentation's
+// Retries section).
 func WithMaxRetries(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

@@ -51,7 +51,9 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 		}
 		r, err := get(ctx, url)
 		if err != nil {
-			return nil, err
+			// The GET was retried already; the job, acknowledged, is
+			// never submitted again.
+			return nil, withOp(tc.describe()+": polling job "+redactURL(url), err)
 		}
 		state, err := check(r)
 		var re *ResponseError

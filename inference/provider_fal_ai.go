@@ -11,20 +11,25 @@ import (
 )
 
 // falAI is fal.ai. Speech recognition, text-to-speech and text-to-image
-// answer at once on fal.run; the other tasks go through fal's queue
-// (queue.fal.run with fal's key, ?_subdomain=queue through the router) and
-// are polled until COMPLETED. With its own key fal wants
-// "Authorization: Key <key>" instead of a bearer token.
+// answer at once on fal.run; the other tasks (videos, image edits,
+// segmentation, text-to-audio, audio-to-audio, the image+text tasks) go
+// through fal's queue (queue.fal.run with fal's key, ?_subdomain=queue
+// through the router) and are polled until COMPLETED. With its own key fal
+// wants "Authorization: Key <key>" instead of a bearer token.
 var falAI = &provider{
 	baseURL: "https://fal.run",
 	tasks: map[Task]*taskHelper{
 		TaskAutomaticSpeechRecognition: falSync(falSpeechRecognitionBody, falSpeechRecognitionResult),
 		TaskTextToImage:                falSync(falLoRA(falTextToImageBody), falFileResult("images")),
 		TaskTextToSpeech:               falSync(falTextToSpeechBody, falFileResult("audio")),
-		TaskTextToVideo:                falQueue(falLoRA(falTextToVideoBody), falFileResult("video")),
+		TaskTextToVideo:                falQueue(falLoRA(falPromptBody), falFileResult("video")),
 		TaskImageToVideo:               falQueue(falLoRA(falImageToVideoBody), falFileResult("video")),
 		TaskImageToImage:               falQueue(falLoRA(falImageToImageBody), falFileResult("images")),
 		TaskImageSegmentation:          falQueue(falSegmentationBody, falSegmentationResult),
+		TaskTextToAudio:                falQueue(falPromptBody, falAudioResult),
+		TaskAudioToAudio:               falQueue(falAudioToAudioBody, falAudioToAudioResult),
+		TaskImageTextToImage:           falImageOptional(falQueue(falLoRA(falImageTextToImageBody), falFileResult("images"))),
+		TaskImageTextToVideo:           falImageOptional(falQueue(falLoRA(falImageTextToVideoBody), falFileResult("video"))),
 	},
 }
 
@@ -153,8 +158,9 @@ func falTextToSpeechBody(tc *taskCall) (map[string]any, error) {
 	return withParams(tc, map[string]any{"text": tc.inputs}), nil
 }
 
-// falTextToVideoBody is {"prompt": ..., ...parameters}.
-func falTextToVideoBody(tc *taskCall) (map[string]any, error) {
+// falPromptBody is {"prompt": ..., ...parameters}: text-to-video and
+// text-to-audio.
+func falPromptBody(tc *taskCall) (map[string]any, error) {
 	return withParams(tc, map[string]any{"prompt": tc.inputs}), nil
 }
 

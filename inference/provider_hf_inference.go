@@ -35,6 +35,7 @@ var hfInference = &provider{
 		TaskTableQuestionAnswering:      {},
 		TaskTabularClassification:       {},
 		TaskTabularRegression:           {},
+		TaskTextToAudio:                 {},
 		TaskTextClassification:          {},
 		TaskTextGeneration:              {},
 		TaskTextToImage:                 {},

@@ -14,7 +14,7 @@ var nebius = &provider{
 			},
 		},
 		TaskTextGeneration: compatCompletions("/v1/completions", false),
-		// The embeddings API takes no task parameters.
+		// The embeddings API takes the OpenAI parameters only.
 		TaskFeatureExtraction: compatEmbeddings("/v1/embeddings", false),
 		TaskTextToImage: {
 			route:    compatRoute("/v1/images/generations"),

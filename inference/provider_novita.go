@@ -7,8 +7,9 @@ import (
 )
 
 // novita serves chat and text generation at its OpenAI-compatible paths
-// (no /v1), and text-to-video as an asynchronous job whose result is
-// polled at /v3/async/task-result.
+// (no /v1), text-to-video as an asynchronous job whose result is polled at
+// /v3/async/task-result, and image-text-to-video (MiniMax-H3 only) as a
+// job polled at /v3/minimax/v2/query/video_generation/{id}.
 var novita = &provider{
 	baseURL: "https://api.novita.ai",
 	tasks: map[Task]*taskHelper{
@@ -18,6 +19,12 @@ var novita = &provider{
 			route:    func(model string) string { return "/v3/async/" + model },
 			body:     novitaTextToVideoBody,
 			response: novitaVideoResponse,
+		},
+		TaskImageTextToVideo: {
+			route:     compatRoute("/v3/minimax/v2/video_generation"),
+			body:      novitaMiniMaxBody,
+			response:  novitaMiniMaxResponse,
+			takesURLs: true,
 		},
 	},
 }

@@ -77,6 +77,26 @@ func compatCompletions(path string, maxTokens bool) *taskHelper {
 	}
 }
 
+// compatChatGeneration is the text-generation helper of a provider that
+// serves text generation only at its OpenAI chat completions endpoint at
+// path: the prompt becomes one user message, the TGI parameters follow
+// (max_new_tokens renamed max_tokens), and the answer's first message (or
+// the stream's deltas) is the generated text.
+func compatChatGeneration(path string) *taskHelper {
+	return &taskHelper{
+		route: compatRoute(path),
+		body: func(tc *taskCall) (*taskBody, error) {
+			fixed := map[string]any{
+				"model":    tc.target.model,
+				"messages": []map[string]any{{"role": RoleUser, "content": tc.inputs}},
+				"stream":   tc.stream,
+			}
+			return compatBody(tc, compatParams(tc, map[string]string{"max_new_tokens": "max_tokens"}), fixed)
+		},
+		response: compatCompletionsResponse,
+	}
+}
+
 // compatCompletionsResponse turns the first choice of a completions (or
 // chat completions) answer into the TGI shape {"generated_text",
 // "details": {"finish_reason", "seed"}}. A TGI error answer passes through
@@ -117,16 +137,21 @@ func compatCompletionsResponse(_ context.Context, tc *taskCall, r *rawResponse) 
 }
 
 // compatEmbeddings is the feature-extraction helper of a provider serving
-// the OpenAI embeddings API at path: {"input", parameters, "model"}, the
-// parameters left out unless withParams. FeatureExtraction reads the
-// OpenAI answer itself.
+// the OpenAI embeddings API at path: {"input", parameters, "model"}. Unless
+// withParams, only the OpenAI API's own parameters (dimensions,
+// encoding_format) are sent, not Text Embeddings Inference's.
+// FeatureExtraction reads the OpenAI answer itself.
 func compatEmbeddings(path string, withParams bool) *taskHelper {
 	return &taskHelper{
 		route: compatRoute(path),
 		body: func(tc *taskCall) (*taskBody, error) {
-			params := map[string]any{}
-			if withParams {
-				params = compatParams(tc, nil)
+			params := compatParams(tc, nil)
+			if !withParams {
+				for k := range params {
+					if k != "dimensions" && k != "encoding_format" {
+						delete(params, k)
+					}
+				}
 			}
 			return compatBody(tc, params, map[string]any{"input": tc.inputs, "model": tc.target.model})
 		},

@@ -121,9 +121,11 @@ func replicateImageInput(tc *taskCall) (map[string]any, error) {
 }
 
 // replicateAwait returns the finished prediction: the created one when
-// "Prefer: wait" sufficed, else the last answer of polling its urls.get
-// (rebuilt on the host the call was sent to). A failed or canceled
-// prediction is an error matching [ErrJobFailed].
+// "Prefer: wait" sufficed or when it already carries an output (Replicate
+// may answer 201 with the output while the status still says processing;
+// both reference clients take it at once), else the last answer of polling
+// its urls.get (rebuilt on the host the call was sent to). A failed or
+// canceled prediction is an error matching [ErrJobFailed].
 func replicateAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*replicatePrediction, *rawResponse, error) {
 	var p replicatePrediction
 	if err := tc.decodeJSON(r, &p); err != nil {
@@ -134,6 +136,9 @@ func replicateAwait(ctx context.Context, tc *taskCall, r *rawResponse) (*replica
 		return &p, r, nil
 	case "failed", "canceled", "aborted":
 		return nil, nil, &opError{op: tc.describe(), err: jobStatusFailed(p.Status, messageOf(p.Error))}
+	}
+	if replicateHasOutput(p.Output) {
+		return &p, r, nil
 	}
 	link := p.URLs.Get
 	if link == "" && p.ID != "" {
@@ -171,6 +176,16 @@ func replicateCheck(tc *taskCall) func(*rawResponse) (jobState, error) {
 		}
 		return jobPending, nil
 	}
+}
+
+// replicateHasOutput reports an output that is there: not absent, null,
+// an empty string or an empty list.
+func replicateHasOutput(output json.RawMessage) bool {
+	switch strings.TrimSpace(string(output)) {
+	case "", "null", `""`, "[]":
+		return false
+	}
+	return true
 }
 
 // replicateFirst returns the first element of a list output, or the output

@@ -9,7 +9,7 @@ import (
 
 // together takes {"type":"json_schema","schema":S}, without the envelope.
 // Its images come back in base64, its videos from an asynchronous job
-// polled at /v2/videos/{id}.
+// polled at /v2/videos/{id}; transcriptions take a multipart form.
 var together = &provider{
 	baseURL: "https://api.together.xyz",
 	tasks: map[Task]*taskHelper{
@@ -24,6 +24,8 @@ var together = &provider{
 		TaskTextGeneration:    compatCompletions("/v1/completions", false),
 		TaskFeatureExtraction: compatEmbeddings("/v1/embeddings", true),
 		TaskTextToSpeech:      compatSpeech("/v1/audio/speech"),
+		// An http(s) sound goes as its URL, which together fetches.
+		TaskAutomaticSpeechRecognition: compatTranscription("/v1/audio/transcriptions", true),
 		TaskTextToImage: {
 			route:    compatRoute("/v1/images/generations"),
 			body:     togetherTextToImageBody,

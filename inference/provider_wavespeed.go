@@ -1,9 +1,13 @@
 package inference
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
+	"sync"
 )
 
 // wavespeed is WaveSpeedAI: image and video generation. Every task is a
@@ -16,6 +20,10 @@ var wavespeed = &provider{
 		TaskTextToVideo:  wavespeedTask(wavespeedPromptBody),
 		TaskImageToImage: wavespeedTask(wavespeedImageBody),
 		TaskImageToVideo: wavespeedTask(wavespeedImageBody),
+		// The image+text tasks use the image endpoints; without an image
+		// they send a blank one, as the JS client does.
+		TaskImageTextToImage: wavespeedTask(wavespeedImageTextBody),
+		TaskImageTextToVideo: wavespeedTask(wavespeedImageTextBody),
 	},
 }
 
@@ -43,6 +51,24 @@ func wavespeedImageBody(tc *taskCall) (map[string]any, error) {
 	}
 	return withParams(tc, map[string]any{"image": tc.media.urlOrDataURL("image/jpeg")}), nil
 }
+
+// wavespeedImageTextBody is wavespeedImageBody, with a fully transparent
+// 1x1 PNG standing for the image when there is none.
+func wavespeedImageTextBody(tc *taskCall) (map[string]any, error) {
+	if tc.media == nil {
+		tc.media = &mediaData{data: blankPNG(), contentType: "image/png"}
+	}
+	return wavespeedImageBody(tc)
+}
+
+// blankPNG is a fully transparent 1x1 PNG.
+var blankPNG = sync.OnceValue(func() []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 1, 1))); err != nil {
+		panic("inference: encoding a 1x1 PNG: " + err.Error())
+	}
+	return buf.Bytes()
+})
 
 // wavespeedJob is the data of a wavespeed answer, at submission and when
 // polled.

@@ -9,7 +9,8 @@ import (
 
 // zaiOrg needs two headers of its own on every request. It draws
 // asynchronously: the creation answer names a task polled at
-// /api/paas/v4/async-result/{id} until it names the image to download.
+// /api/paas/v4/async-result/{id} until it names the image to download. It
+// reads documents (image-to-text) by layout parsing.
 var zaiOrg = &provider{
 	baseURL: "https://api.z.ai",
 	tasks: map[Task]*taskHelper{
@@ -23,7 +24,40 @@ var zaiOrg = &provider{
 			body:     zaiTextToImageBody,
 			response: zaiImageResponse,
 		},
+		// Image-to-text is layout parsing (GLM-OCR): the page goes up as a
+		// data URL, the text comes back as markdown.
+		TaskImageToText: {
+			route:    compatRoute("/api/paas/v4/layout_parsing"),
+			headers:  zaiHeaders,
+			body:     zaiLayoutBody,
+			response: zaiLayoutResponse,
+		},
 	},
+}
+
+// zaiLayoutBody is {"model", "file": data URL}; the task's parameters
+// have no counterpart there and are left out (ExtraBody fields are sent).
+func zaiLayoutBody(tc *taskCall) (*taskBody, error) {
+	if err := needMedia(tc); err != nil {
+		return nil, err
+	}
+	file := "data:" + firstNonEmpty(tc.media.contentType, "image/png") + ";base64," + tc.media.base64()
+	return compatBody(tc, nil, map[string]any{"model": tc.target.model, "file": file})
+}
+
+// zaiLayoutResponse turns {"md_results": markdown} into the task's
+// {"generated_text"}.
+func zaiLayoutResponse(_ context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
+	var out struct {
+		MDResults *string `json:"md_results"`
+	}
+	if err := tc.decodeJSON(r, &out); err != nil {
+		return nil, err
+	}
+	if out.MDResults == nil {
+		return nil, tc.unexpected(r, "no md_results")
+	}
+	return jsonResult(ImageToTextOutput{GeneratedText: *out.MDResults})
 }
 
 // zaiHeaders adds the language and source channel zai-org asks for.

@@ -58,6 +58,10 @@ type taskHelper struct {
 	// response turns the provider's answer into the task's common shape:
 	// polling a job, downloading a result, unwrapping an envelope.
 	response func(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error)
+	// postURL replaces the URL the call is sent to, for a provider whose
+	// endpoint depends on the input (fal's text-only variant of an
+	// image+text app).
+	postURL func(tc *taskCall) string
 }
 
 // providers is the registry: provider name -> description. It is never

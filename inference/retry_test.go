@@ -46,6 +46,10 @@ func TestRetryHook(t *testing.T) {
 			steps: []inferencetest.Step{inferencetest.HTTPError(503, "busy"), inferencetest.Text("ok")},
 			want:  []want{{503, backoff}},
 		},
+		"408": {
+			steps: []inferencetest.Step{inferencetest.HTTPError(408, "request timeout"), inferencetest.Text("ok")},
+			want:  []want{{408, backoff}},
+		},
 		"connection reset": {
 			steps: []inferencetest.Step{inferencetest.ResetConnection(), inferencetest.Text("ok")},
 			want:  []want{{0, backoff}},
@@ -58,6 +62,9 @@ func TestRetryHook(t *testing.T) {
 		},
 		"not retried": {
 			steps: []inferencetest.Step{inferencetest.HTTPError(400, "bad")},
+		},
+		"409 not retried": {
+			steps: []inferencetest.Step{inferencetest.HTTPError(409, "conflict")},
 		},
 	}
 	for name, tt := range tests {

@@ -2,6 +2,7 @@ package inference
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -23,9 +24,13 @@ type target struct {
 	loraPath string
 }
 
-// resolveChat decides the URL and body model of a chat call. callModel is
-// the per-call model, if any.
-func (c *Client) resolveChat(ctx context.Context, callModel string) (target, error) {
+// resolveChat decides the URL and body model of a chat call. callModel
+// and callProvider are the per-call model and provider, if any.
+func (c *Client) resolveChat(ctx context.Context, callModel, callProvider string) (target, error) {
+	name, err := c.callProvider(callProvider, firstNonEmpty(callModel, c.model))
+	if err != nil {
+		return target{}, err
+	}
 	switch {
 	case c.modelIsURL:
 		return target{url: chatCompletionURL(c.model), model: firstNonEmpty(callModel, "dummy")}, nil
@@ -39,14 +44,14 @@ func (c *Client) resolveChat(ctx context.Context, callModel string) (target, err
 	if err := c.needToken(model); err != nil {
 		return target{}, err
 	}
-	if c.provider == ProviderAuto {
+	if name == ProviderAuto {
 		if !strings.HasPrefix(c.token, "hf_") {
 			return target{}, fmt.Errorf("%w: the auto router needs a Hugging Face token (hf_...); with a provider's own key, name the provider with WithProvider",
 				ErrInvalidOption)
 		}
 		return target{provider: ProviderAuto, url: joinURL(c.routerURL, "/v1/chat/completions"), model: model}, nil
 	}
-	return c.resolveProvider(ctx, c.provider, model, TaskConversational)
+	return c.resolveProvider(ctx, name, model, TaskConversational)
 }
 
 // needToken reports a call of model that has no credential at all.
@@ -80,6 +85,11 @@ func (c *Client) resolveProvider(ctx context.Context, name, model string, task T
 	case name == "hf-inference" && task != TaskConversational:
 	default:
 		m, err := c.providerMapping(ctx, name, model, task)
+		if name == "hf-inference" && errors.Is(err, ErrModelNotMapped) {
+			// hf-inference serves chat for Hub ids the Hub has no mapping
+			// for, as the Python client relies on: send the Hub id.
+			break
+		}
 		if err != nil {
 			return target{}, err
 		}

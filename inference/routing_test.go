@@ -273,7 +273,10 @@ func TestProviderNotServingTask(t *testing.T) {
 	if got := inference.SupportedTasks("nope"); got != nil {
 		t.Errorf("SupportedTasks(nope) = %v", got)
 	}
-	if got := inference.SupportedTasks("groq"); !reflect.DeepEqual(got, []inference.Task{inference.TaskConversational}) {
+	if got := inference.SupportedTasks("cerebras"); !reflect.DeepEqual(got, []inference.Task{inference.TaskConversational}) {
+		t.Errorf("SupportedTasks(cerebras) = %v", got)
+	}
+	if got := inference.SupportedTasks("groq"); !reflect.DeepEqual(got, []inference.Task{inference.TaskConversational, inference.TaskTextGeneration}) {
 		t.Errorf("SupportedTasks(groq) = %v", got)
 	}
 }

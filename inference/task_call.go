@@ -6,20 +6,31 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strings"
 )
 
-// CallOption adjusts one task call: the model to use instead of the
-// client's, or extra body fields.
+// CallOption adjusts one task call: the model or the provider to use
+// instead of the client's, or extra body fields.
 type CallOption func(*callConfig)
 
 type callConfig struct {
-	model string
-	extra map[string]any
+	model    string
+	provider string
+	extra    map[string]any
 }
 
 // Model makes one call use model (a Hub id, or a URL for a deployed
 // endpoint) instead of the client's default model.
 func Model(model string) CallOption { return func(c *callConfig) { c.model = model } }
+
+// Provider makes one call use the named provider ("auto" or one of
+// [Providers]) instead of the client's, as the JS client's per-call
+// provider does. The call returns an error wrapping [ErrUnknownProvider]
+// for another name, and one wrapping [ErrInvalidOption] when the model is
+// a URL and the provider is neither "auto" nor "hf-inference".
+func Provider(name string) CallOption {
+	return func(c *callConfig) { c.provider = strings.TrimSpace(name) }
+}
 
 // ExtraBody merges fields into the request body of one call, for provider
 // parameters the typed parameters do not have. Where a provider nests the
@@ -55,6 +66,7 @@ type taskCall struct {
 // base64 or links to them.
 var mediaTasks = map[Task]bool{
 	TaskAudioToAudio: true, TaskImageToImage: true, TaskImageToVideo: true,
+	TaskImageTextToImage: true, TaskImageTextToVideo: true, TaskTextToAudio: true,
 	TaskTextToImage: true, TaskTextToSpeech: true, TaskTextToVideo: true,
 }
 
@@ -93,7 +105,7 @@ func (c *Client) newTaskCall(ctx context.Context, task Task, params any, opts []
 	for _, o := range opts {
 		o(&cfg)
 	}
-	t, err := c.resolveTask(ctx, task, cfg.model)
+	t, err := c.resolveTask(ctx, task, cfg.model, cfg.provider)
 	if err != nil {
 		return nil, err
 	}
@@ -133,12 +145,16 @@ func paramsMap(params any) (map[string]any, error) {
 // request shape. With no model, hf-inference and "auto" take the Hub's
 // recommended one; "auto" picks the first provider of the model's mapping
 // that this package can call for the task.
-func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (target, error) {
+func (c *Client) resolveTask(ctx context.Context, task Task, callModel, callProvider string) (target, error) {
 	model := firstNonEmpty(callModel, c.model)
+	name, err := c.callProvider(callProvider, model)
+	if err != nil {
+		return target{}, err
+	}
 	if isURL(model) {
 		return target{url: model, model: model, helper: hfInference.tasks[task]}, nil
 	}
-	if model == "" && (c.provider == "hf-inference" || c.provider == ProviderAuto) {
+	if model == "" && (name == "hf-inference" || name == ProviderAuto) {
 		rec, err := c.recommendedModel(ctx, task)
 		if err != nil {
 			return target{}, err
@@ -151,7 +167,6 @@ func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (
 	if err := c.needToken(model); err != nil {
 		return target{}, err
 	}
-	name := c.provider
 	if name == ProviderAuto {
 		picked, err := c.autoProvider(ctx, model, task)
 		if err != nil {
@@ -160,6 +175,22 @@ func (c *Client) resolveTask(ctx context.Context, task Task, callModel string) (
 		name = picked
 	}
 	return c.resolveProvider(ctx, name, model, task)
+}
+
+// callProvider returns the provider of one call: the call's own (checked
+// as NewClient checks the client's) or the client's.
+func (c *Client) callProvider(name, model string) (string, error) {
+	if name == "" {
+		return c.provider, nil
+	}
+	if _, ok := providers[name]; !ok && name != ProviderAuto {
+		return "", fmt.Errorf("%w: %q (known: auto, %s)", ErrUnknownProvider, name, strings.Join(Providers(), ", "))
+	}
+	if isURL(model) && name != ProviderAuto && name != "hf-inference" {
+		return "", fmt.Errorf("%w: URL model %q called with provider %q; a URL is called directly, drop the provider or pass a Hub model id",
+			ErrInvalidOption, redactURL(model), name)
+	}
+	return name, nil
 }
 
 // autoProvider picks the first provider of the model's Hub mapping that
@@ -192,7 +223,11 @@ func (tc *taskCall) do(ctx context.Context) (*rawResponse, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := tc.post(ctx, tc.target.url, body)
+	u := tc.target.url
+	if h := tc.target.helper; h != nil && h.postURL != nil {
+		u = h.postURL(tc)
+	}
+	resp, err := tc.post(ctx, u, body)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,12 @@ func (c *Client) TextToSpeech(ctx context.Context, text string, p *TextToSpeechP
 	return c.runBlob(ctx, TaskTextToSpeech, taskInput{inputs: text}, p, opts)
 }
 
+// TextToAudio generates a sound from text (music, sound effects) and
+// returns it.
+func (c *Client) TextToAudio(ctx context.Context, text string, p *TextToAudioParameters, opts ...CallOption) (*Blob, error) {
+	return c.runBlob(ctx, TaskTextToAudio, taskInput{inputs: text}, p, opts)
+}
+
 // AudioToAudioOutput is one sound produced by an audio-to-audio model
 // (a separated source, an enhanced recording), with its label.
 type AudioToAudioOutput struct {

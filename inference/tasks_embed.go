@@ -2,20 +2,44 @@ package inference
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"unsafe"
 )
 
 // FeatureExtractionParameters are the options of feature extraction; the
 // spec puts them beside "inputs" rather than under "parameters".
+// Normalize, PromptName, Truncate and TruncationDirection are Text
+// Embeddings Inference's; Dimensions and EncodingFormat are the OpenAI
+// embeddings API's, for the providers that speak it (both reference
+// clients send them).
 type FeatureExtractionParameters struct {
 	Normalize           *bool                                     `json:"normalize,omitempty"`
 	PromptName          string                                    `json:"prompt_name,omitempty"`
 	Truncate            *bool                                     `json:"truncate,omitempty"`
 	TruncationDirection FeatureExtractionInputTruncationDirection `json:"truncation_direction,omitempty"`
+	// Dimensions asks for embeddings of that many dimensions, where the
+	// model can shorten them.
+	Dimensions *int `json:"dimensions,omitempty"`
+	// EncodingFormat is "float" (the default) or "base64"; the answer is
+	// decoded either way.
+	EncodingFormat EmbeddingEncoding `json:"encoding_format,omitempty"`
 }
+
+// EmbeddingEncoding is how an OpenAI-style embeddings answer carries the
+// numbers.
+type EmbeddingEncoding string
+
+// Values of EmbeddingEncoding.
+const (
+	EmbeddingEncodingFloat  EmbeddingEncoding = "float"
+	EmbeddingEncodingBase64 EmbeddingEncoding = "base64"
+)
 
 // Embeddings is the output of feature extraction: the numbers in row-major
 // order and the shape they have (for instance [1 768] for one pooled
@@ -69,11 +93,12 @@ func (c *Client) featureExtraction(ctx context.Context, inputs any, p *FeatureEx
 }
 
 // openAIEmbeddings reads the OpenAI shape {"data":[{"embedding":[...]}]}
-// that several providers answer with.
+// that several providers answer with; with encoding_format "base64" each
+// embedding is a base64 string of little-endian float32 values.
 func (tc *taskCall) openAIEmbeddings(r *rawResponse) (*Embeddings, error) {
 	var wire struct {
 		Data []struct {
-			Embedding []float32 `json:"embedding"`
+			Embedding json.RawMessage `json:"embedding"`
 		} `json:"data"`
 	}
 	if err := tc.decodeJSON(r, &wire); err != nil {
@@ -82,15 +107,46 @@ func (tc *taskCall) openAIEmbeddings(r *rawResponse) (*Embeddings, error) {
 	if len(wire.Data) == 0 {
 		return nil, tc.unexpected(r, "no embeddings in data")
 	}
-	width := len(wire.Data[0].Embedding)
-	e := &Embeddings{Values: make([]float32, 0, width*len(wire.Data)), Shape: []int{len(wire.Data), width}}
+	var e *Embeddings
 	for _, d := range wire.Data {
-		if len(d.Embedding) != width {
+		row, err := embeddingRow(d.Embedding)
+		if err != nil {
+			return nil, tc.unexpected(r, err.Error())
+		}
+		if e == nil {
+			e = &Embeddings{Values: make([]float32, 0, len(row)*len(wire.Data)), Shape: []int{len(wire.Data), len(row)}}
+		}
+		if len(row) != e.Shape[1] {
 			return nil, tc.unexpected(r, "embeddings of different lengths")
 		}
-		e.Values = append(e.Values, d.Embedding...)
+		e.Values = append(e.Values, row...)
 	}
 	return e, nil
+}
+
+// embeddingRow decodes one embedding: a JSON array of numbers, or a base64
+// string of little-endian float32 values.
+func embeddingRow(raw json.RawMessage) ([]float32, error) {
+	if firstByte(raw) != '"' {
+		var row []float32
+		if err := json.Unmarshal(raw, &row); err != nil {
+			return nil, fmt.Errorf("embedding is neither numbers nor base64: %w", err)
+		}
+		return row, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b)%4 != 0 {
+		return nil, fmt.Errorf("base64 embedding does not decode to float32 values")
+	}
+	row := make([]float32, len(b)/4)
+	for i := range row {
+		row[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return row, nil
 }
 
 // parseEmbeddings reads a nested JSON array of numbers of any depth into

@@ -87,6 +87,7 @@ const (
 )
 
 // DepthEstimationInput is a depth-estimation type with 2 fields.
+// It is a wire type only: no Client method calls depth-estimation; Client.Post sends such a request.
 type DepthEstimationInput struct {
 	// Inputs is the inputs field (any).
 	Inputs any `json:"inputs"`
@@ -95,6 +96,7 @@ type DepthEstimationInput struct {
 }
 
 // DepthEstimationOutput is a depth-estimation type with 2 fields.
+// It is a wire type only: no Client method calls depth-estimation; Client.Post sends such a request.
 type DepthEstimationOutput struct {
 	// Depth is the depth field (any).
 	Depth any `json:"depth,omitempty"`
@@ -122,12 +124,12 @@ type DocumentQuestionAnsweringInputData struct {
 type DocumentQuestionAnsweringOutputElement struct {
 	// Answer is the answer field (string).
 	Answer string `json:"answer"`
-	// End is the end field (int).
-	End int `json:"end"`
-	// Score is the score field (float64).
-	Score float64 `json:"score"`
-	// Start is the start field (int).
-	Start int `json:"start"`
+	// End is the end field (optional int).
+	End *int `json:"end,omitempty"`
+	// Score is the score field (optional float64).
+	Score *float64 `json:"score,omitempty"`
+	// Start is the start field (optional int).
+	Start *int `json:"start,omitempty"`
 }
 
 // DocumentQuestionAnsweringParameters is a document-question-answering type with 8 fields.
@@ -1064,6 +1066,7 @@ const (
 )
 
 // VideoClassificationInput is a video-classification type with 2 fields.
+// It is a wire type only: no Client method calls video-classification; Client.Post sends such a request.
 type VideoClassificationInput struct {
 	// Inputs is the inputs field (any).
 	Inputs any `json:"inputs"`
@@ -1072,9 +1075,11 @@ type VideoClassificationInput struct {
 }
 
 // VideoClassificationOutputElement is one element of a video-classification task output.
+// It is a wire type only: no Client method calls video-classification; Client.Post sends such a request.
 type VideoClassificationOutputElement = ClassificationOutput
 
 // VideoClassificationParameters is a video-classification type with 4 fields.
+// It is a wire type only: no Client method calls video-classification; Client.Post sends such a request.
 type VideoClassificationParameters struct {
 	// FrameSamplingRate is the frame_sampling_rate field (optional int).
 	FrameSamplingRate *int `json:"frame_sampling_rate,omitempty"`
@@ -1157,6 +1162,7 @@ type ZeroShotImageClassificationParameters struct {
 }
 
 // ZeroShotObjectDetectionInput is a zero-shot-object-detection type with 2 fields.
+// It is a wire type only: no Client method calls zero-shot-object-detection; Client.Post sends such a request.
 type ZeroShotObjectDetectionInput struct {
 	// Inputs is the inputs field (string).
 	Inputs string `json:"inputs"`
@@ -1165,6 +1171,7 @@ type ZeroShotObjectDetectionInput struct {
 }
 
 // ZeroShotObjectDetectionOutputElement is a zero-shot-object-detection type with 3 fields.
+// It is a wire type only: no Client method calls zero-shot-object-detection; Client.Post sends such a request.
 type ZeroShotObjectDetectionOutputElement struct {
 	// Box is the box field (BoundingBox).
 	Box BoundingBox `json:"box"`
@@ -1175,6 +1182,7 @@ type ZeroShotObjectDetectionOutputElement struct {
 }
 
 // ZeroShotObjectDetectionParameters is a zero-shot-object-detection type with 1 fields.
+// It is a wire type only: no Client method calls zero-shot-object-detection; Client.Post sends such a request.
 type ZeroShotObjectDetectionParameters struct {
 	// CandidateLabels is the candidate_labels field ([]string).
 	CandidateLabels []string `json:"candidate_labels"`

@@ -244,7 +244,8 @@ func TestHFInferenceDocumentQuestionAnswering(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []inference.DocumentQuestionAnsweringOutputElement{
-		{Answer: "us-001", Score: 0.43, Start: 16, End: 16}, {Answer: "us", Score: 0.1, Start: 16, End: 17},
+		{Answer: "us-001", Score: inference.Ptr(0.43), Start: inference.Ptr(16), End: inference.Ptr(16)},
+		{Answer: "us", Score: inference.Ptr(0.1), Start: inference.Ptr(16), End: inference.Ptr(17)},
 	}
 	if !reflect.DeepEqual(out, want) {
 		t.Errorf("out = %+v", out)

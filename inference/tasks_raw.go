@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
+
+	"github.com/tmaxmax/go-sse"
 )
 
 // Post sends body to the model the client (or the [Model] call option)
@@ -14,31 +18,119 @@ import (
 // [Media], and as JSON otherwise. The provider's own request and answer
 // shapes apply: nothing is adapted.
 func (c *Client) Post(ctx context.Context, task Task, body any, opts ...CallOption) (*Blob, error) {
-	tc, err := c.newTaskCall(ctx, task, nil, opts)
+	tc, b, err := c.rawCall(ctx, task, body, opts)
 	if err != nil {
 		return nil, err
 	}
-	var b *taskBody
-	switch v := body.(type) {
-	case []byte:
-		b = &taskBody{data: v, contentType: sniff(v)}
-	case Media:
-		d, err := c.load(ctx, v)
-		if err != nil {
-			return nil, fmt.Errorf("%w (task %s)", err, task)
-		}
-		b = &taskBody{data: d.data, contentType: d.contentType}
-	default:
-		if b, err = jsonBody(body); err != nil {
-			return nil, fmt.Errorf("inference: %s: encoding the body: %w", task, err)
-		}
-	}
-	tc.mediaAnswer = true // the answer may be anything
 	r, err := tc.post(ctx, tc.target.url, b)
 	if err != nil {
 		return nil, err
 	}
 	return blobOf(r), nil
+}
+
+// PostStream is [Client.Post] for an answer in server-sent events, as the
+// JS client's streamingRequest: it sends body (which asks for a stream in
+// the server's own way, such as "stream": true) with Accept:
+// text/event-stream and yields the data of each event as raw JSON. Nothing
+// is sent until the caller ranges. The stream ends at a [DONE] event or at
+// the end of the body (what counts as complete is the protocol's business,
+// so the caller judges). The first error ends the iteration: an
+// *HTTPError before any event, a *StreamError for an event of type error
+// or data of the form {"error": ...}, an error matching
+// [ErrMalformedStream] for data that is not JSON, or a timeout matching
+// [ErrTimeout]. A stream that has started is never retried.
+func (c *Client) PostStream(ctx context.Context, task Task, body any, opts ...CallOption) iter.Seq2[json.RawMessage, error] {
+	return func(yield func(json.RawMessage, error) bool) {
+		tc, b, err := c.rawCall(ctx, task, body, opts)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		req, err := tc.request(tc.target.url, b)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		req.header.Set("Accept", "text/event-stream")
+		resp, cancel, err := c.send(ctx, req)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		defer cancel()
+		defer resp.Body.Close()
+		err = readRawStream(resp.Body, yield)
+		if err != nil && !errors.Is(err, errStopped) {
+			var se *StreamError
+			if !errors.As(err, &se) {
+				err = classifyErr(ctx, tc.describe()+" stream", err)
+			}
+			yield(nil, err)
+		}
+	}
+}
+
+// rawCall resolves a call of Post or PostStream and encodes its body.
+func (c *Client) rawCall(ctx context.Context, task Task, body any, opts []CallOption) (*taskCall, *taskBody, error) {
+	tc, err := c.newTaskCall(ctx, task, nil, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	tc.mediaAnswer = true // the answer may be anything
+	switch v := body.(type) {
+	case []byte:
+		return tc, &taskBody{data: v, contentType: sniff(v)}, nil
+	case Media:
+		d, err := c.load(ctx, v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w (task %s)", err, task)
+		}
+		return tc, &taskBody{data: d.data, contentType: d.contentType}, nil
+	}
+	b, err := jsonBody(body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("inference: %s: encoding the body: %w", task, err)
+	}
+	return tc, b, nil
+}
+
+// readRawStream yields the data of each event of an SSE stream as raw
+// JSON, until [DONE] or the end of the body.
+func readRawStream(r io.Reader, yield func(json.RawMessage, error) bool) error {
+	for ev, err := range sse.Read(r, sseConfig) {
+		if err != nil {
+			return sseError(err)
+		}
+		if ev.Data == "" {
+			continue
+		}
+		if ev.Data == "[DONE]" {
+			return nil
+		}
+		data := []byte(ev.Data)
+		if ev.Type == "error" || isErrorEvent(data) {
+			return &StreamError{Message: serverMessage(data), Raw: ev.Data}
+		}
+		if !json.Valid(data) {
+			return &malformedError{what: "event", data: ev.Data, err: errors.New("not JSON")}
+		}
+		if !yield(json.RawMessage(data), nil) {
+			return errStopped
+		}
+	}
+	return nil
+}
+
+// isErrorEvent reports event data of the form {"error": ...}.
+func isErrorEvent(data []byte) bool {
+	if firstByte(data) != '{' {
+		return false
+	}
+	var e struct {
+		Error json.RawMessage `json:"error"`
+	}
+	return json.Unmarshal(data, &e) == nil && len(e.Error) > 0 && string(e.Error) != "null"
 }
 
 // ErrNotOffered is returned by calls the Hugging Face services no longer
@@ -68,7 +160,7 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 	case model == "":
 		return nil, fmt.Errorf("%w: model status: no model given", ErrInvalidOption)
 	case isURL(model):
-		return nil, fmt.Errorf("%w: model status is not available for a URL endpoint (%s); call its /health route instead", ErrNotOffered, redactURL(model))
+		return nil, fmt.Errorf("%w: model status is not available for a URL endpoint (%s); ask the endpoint itself with HealthCheck or EndpointInfo", ErrNotOffered, redactURL(model))
 	case c.provider != ProviderAuto && c.provider != "hf-inference":
 		return nil, fmt.Errorf("%w: model status is only known for hf-inference, not provider %s", ErrNotOffered, c.provider)
 	}

@@ -1,6 +1,9 @@
 package inference
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // TextClassification labels a text (sentiment, topic, ...), best label
 // first. It returns the call's error, or a *ResponseError when the answer is
@@ -41,8 +44,17 @@ func (c *Client) Summarization(ctx context.Context, text string, p *Summarizatio
 }
 
 // Translation translates text; multilingual models need the source and
-// target languages in p.
+// target languages in p, both or neither: one without the other returns an
+// error wrapping [ErrInvalidOption] before anything is sent, as the Python
+// client does.
 func (c *Client) Translation(ctx context.Context, text string, p *TranslationParameters, opts ...CallOption) (*TranslationOutput, error) {
+	if p != nil && (p.SrcLang == "") != (p.TgtLang == "") {
+		given, missing := "src_lang", "tgt_lang"
+		if p.SrcLang == "" {
+			given, missing = missing, given
+		}
+		return nil, fmt.Errorf("%w: %s: %s given without %s", ErrInvalidOption, TaskTranslation, given, missing)
+	}
 	return runOne[TranslationOutput](ctx, c, TaskTranslation, taskInput{inputs: text}, p, opts)
 }
 

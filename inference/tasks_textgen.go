@@ -63,16 +63,33 @@ func asTGIError(err error) error {
 // TextGeneration continues prompt with a completion model and returns the
 // text, and with p.Details the tokens, finish reason and best-of
 // sequences. A TGI error answer is returned as a *TextGenerationError.
+// When a server that is not TGI refuses some parameters (a 400 listing the
+// model_kwargs its model does not use), they are dropped with a warning
+// and the call is sent once more; the client remembers them for the model.
 func (c *Client) TextGeneration(ctx context.Context, prompt string, p *TextGenerationInputGenerateParameters, opts ...CallOption) (*TextGenerationOutput, error) {
 	tc, err := c.start(ctx, TaskTextGeneration, taskInput{inputs: prompt}, p, opts)
 	if err != nil {
 		return nil, err
 	}
 	tc.stream = false
+	key := paramsKey(tc)
+	tc.dropParams(c.unusedParams.get(key))
 	r, err := tc.do(ctx)
+	if names := refusedParams(err); names != nil {
+		c.unusedParams.add(key, names)
+		if tc.dropParams(names) > 0 {
+			r, err = tc.do(ctx)
+		}
+	}
 	if err != nil {
 		return nil, asTGIError(err)
 	}
+	return tc.textGenerationOutput(r)
+}
+
+// textGenerationOutput decodes a text generation answer: one object, or a
+// list whose first element is the answer.
+func (tc *taskCall) textGenerationOutput(r *rawResponse) (*TextGenerationOutput, error) {
 	if te := tgiError(r.data); te != nil {
 		return nil, te
 	}
@@ -99,7 +116,10 @@ func (c *Client) TextGeneration(ctx context.Context, prompt string, p *TextGener
 // the first error ends the iteration: an *HTTPError or a
 // *TextGenerationError before any token, a *TextGenerationError for an
 // error event, an error matching [ErrMalformedStream] for an event that is
-// not JSON, or io.ErrUnexpectedEOF (wrapped) for a stream cut short.
+// not JSON, or io.ErrUnexpectedEOF (wrapped) for a stream cut short. A
+// model whose server is not TGI (see [Client.TextGeneration]) cannot
+// stream: its error wraps [ErrTaskNotSupported] (and the server's 400,
+// when that answer is how the client learnt it).
 func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *TextGenerationInputGenerateParameters, opts ...CallOption) iter.Seq2[TextGenerationStreamOutput, error] {
 	return func(yield func(TextGenerationStreamOutput, error) bool) {
 		tc, err := c.start(ctx, TaskTextGeneration, taskInput{inputs: prompt}, p, opts)
@@ -108,6 +128,11 @@ func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *Tex
 			return
 		}
 		tc.stream = true
+		key := paramsKey(tc)
+		if known := c.unusedParams.get(key); len(known) > 0 {
+			yield(TextGenerationStreamOutput{}, notTGIError(tc, known, nil))
+			return
+		}
 		body, err := tc.body()
 		if err != nil {
 			yield(TextGenerationStreamOutput{}, err)
@@ -121,7 +146,13 @@ func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *Tex
 		req.header.Set("Accept", "text/event-stream")
 		resp, cancel, err := c.send(ctx, req)
 		if err != nil {
-			yield(TextGenerationStreamOutput{}, asTGIError(err))
+			if names := refusedParams(err); names != nil {
+				c.unusedParams.add(key, names)
+				err = notTGIError(tc, names, err)
+			} else {
+				err = asTGIError(err)
+			}
+			yield(TextGenerationStreamOutput{}, err)
 			return
 		}
 		defer cancel()
@@ -137,14 +168,18 @@ func (c *Client) TextGenerationStream(ctx context.Context, prompt string, p *Tex
 }
 
 // textGenerationEvent is a stream event: TGI's token event, or an OpenAI
-// completions chunk from the providers that speak that API.
+// completions (or chat completions) chunk from the providers that speak
+// that API.
 type textGenerationEvent struct {
 	TextGenerationStreamOutput
 	// Final is TGI's generated_text, present (possibly empty) only on the
 	// last event.
 	Final   *string `json:"generated_text"`
 	Choices []struct {
-		Text         string  `json:"text"`
+		Text  string `json:"text"`
+		Delta *struct {
+			Content string `json:"content"`
+		} `json:"delta"` // chat completion chunks
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
 }
@@ -174,6 +209,9 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 		out := e.TextGenerationStreamOutput
 		if len(e.Choices) > 0 {
 			out.Token.Text = e.Choices[0].Text
+			if d := e.Choices[0].Delta; d != nil && out.Token.Text == "" {
+				out.Token.Text = d.Content
+			}
 			if fr := e.Choices[0].FinishReason; fr != nil && *fr != "" {
 				done = true
 			}

@@ -54,6 +54,26 @@ func (c *Client) ImageToVideo(ctx context.Context, img Media, p *ImageToVideoPar
 	return c.runBlob(ctx, TaskImageToVideo, taskInput{media: &img}, p, opts)
 }
 
+// ImageTextToImage draws an image following p.Prompt, from an input image
+// when img holds one: a zero Media (Media{}) asks for the prompt alone.
+func (c *Client) ImageTextToImage(ctx context.Context, img Media, p *ImageTextToImageParameters, opts ...CallOption) (*Blob, error) {
+	return c.runBlob(ctx, TaskImageTextToImage, optionalMedia(img), p, opts)
+}
+
+// ImageTextToVideo films p.Prompt, starting from an input image when img
+// holds one: a zero Media (Media{}) asks for the prompt alone.
+func (c *Client) ImageTextToVideo(ctx context.Context, img Media, p *ImageTextToVideoParameters, opts ...CallOption) (*Blob, error) {
+	return c.runBlob(ctx, TaskImageTextToVideo, optionalMedia(img), p, opts)
+}
+
+// optionalMedia is the input of a task whose image may be left out.
+func optionalMedia(img Media) taskInput {
+	if img.IsZero() {
+		return taskInput{}
+	}
+	return taskInput{media: &img}
+}
+
 // TextToImage draws prompt and returns the image.
 func (c *Client) TextToImage(ctx context.Context, prompt string, p *TextToImageParameters, opts ...CallOption) (*Blob, error) {
 	return c.runBlob(ctx, TaskTextToImage, taskInput{inputs: prompt}, p, opts)

@@ -24,6 +24,7 @@ type request struct {
 	op       string // what the call does, for error messages
 	provider string // who answers, for [RetryInfo]: a provider, "auto", or ""
 	media    bool   // the answer is bounded by the media limit, not the JSON one
+	noRetry  bool   // one attempt only, whatever the failure (a health check)
 }
 
 // retryPolicy bounds retries: max attempts after the first, delays from base
@@ -62,8 +63,8 @@ type RetryInfo struct {
 	MaxAttempts int
 }
 
-// send performs r with retries on 429, 5xx and connection failures before
-// any response. On success it returns the response and a cancel func that
+// send performs r with retries on 408, 429, 5xx and connection failures
+// before any response. On success it returns the response and a cancel func that
 // ends the attempt's timeouts; the caller closes the body and calls cancel.
 // A non-2xx response is returned as an *HTTPError.
 func (c *Client) send(ctx context.Context, r *request) (*http.Response, context.CancelFunc, error) {
@@ -94,7 +95,7 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, context.
 				return nil, nil, err
 			}
 		}
-		if attempt > c.retry.max {
+		if attempt > c.retry.max || r.noRetry {
 			return nil, nil, err
 		}
 		if info.Wait == 0 {
@@ -158,8 +159,12 @@ func (c *Client) sendOnce(ctx context.Context, r *request) (*http.Response, cont
 	return resp, cancel, nil
 }
 
+// retryableStatus reports the statuses a request is retried on: 408 (the
+// server gave up waiting for the request, so it did nothing with it), 429
+// and 5xx. The OpenAI SDKs also retry 409, which on their API means a lock
+// timeout; elsewhere a conflict is no transient failure, so it is not.
 func retryableStatus(code int) bool {
-	return code == http.StatusTooManyRequests || code >= 500
+	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }
 
 // retryableTransport reports whether err is a connection failure that

@@ -30,6 +30,29 @@ import (
 // placeholder is a template.
 var skipped = map[string]bool{"chat-completion": true, "placeholder": true}
 
+// withMethod lists the tasks a Client method calls. The types of the other
+// tasks are generated as wire types only, and their comments say so.
+var withMethod = map[string]bool{
+	"audio-classification": true, "audio-to-audio": true, "automatic-speech-recognition": true,
+	"document-question-answering": true, "feature-extraction": true, "fill-mask": true,
+	"image-classification": true, "image-segmentation": true, "image-text-to-image": true,
+	"image-text-to-video": true, "image-to-image": true, "image-to-text": true, "image-to-video": true,
+	"object-detection": true, "question-answering": true, "sentence-similarity": true,
+	"summarization": true, "table-question-answering": true, "tabular-classification": true,
+	"tabular-regression": true, "text-classification": true, "text-generation": true,
+	"text-to-audio": true, "text-to-image": true, "text-to-speech": true, "text-to-video": true,
+	"token-classification": true, "translation": true, "visual-question-answering": true,
+	"zero-shot-classification": true, "zero-shot-image-classification": true,
+}
+
+// optionalInAnswers lists output fields that the specs mark required but
+// that real answers leave out (a document-question-answering model that
+// gives no score nor span). They are generated as pointers, so that a
+// caller tells a missing value from a real 0. Key: the Go type name.
+var optionalInAnswers = map[string][]string{
+	"DocumentQuestionAnsweringOutputElement": {"end", "score", "start"},
+}
+
 func main() {
 	version := flag.String("version", "", "pinned @huggingface/tasks version to unpack")
 	specs := flag.String("specs", "", "an unpacked src/tasks directory (overrides -version)")
@@ -132,6 +155,9 @@ type gen struct {
 	common  map[string]*schema
 	task    string
 	local   map[string]*schema
+	// shared is set while a common definition is generated: its types
+	// serve several tasks.
+	shared bool
 }
 
 func generate(dir, version string) ([]byte, error) {
@@ -187,7 +213,7 @@ func (g *gen) root(s *schema) error {
 	if s.Type == "array" && s.Items != nil {
 		elem := g.typeOf(s.Items, s.Title+"Element")
 		if elem != s.Title+"Element" {
-			g.declare(s.Title+"Element", fmt.Sprintf("// %sElement is one element of a %s task output.\ntype %sElement = %s\n", s.Title, g.task, s.Title, elem))
+			g.declare(s.Title+"Element", fmt.Sprintf("// %sElement is one element of a %s task output.%s\ntype %sElement = %s\n", s.Title, g.task, g.wireOnly(), s.Title, elem))
 		}
 		return nil
 	}
@@ -263,14 +289,14 @@ func (g *gen) ref(s *schema) string {
 	if name == "" {
 		name = key
 	}
-	saved := g.local
+	saved, savedShared := g.local, g.shared
 	if !strings.HasPrefix(s.Ref, "#/") {
-		g.local = nil
+		g.local, g.shared = nil, true
 	}
 	typ := g.typeOf(target, name)
-	g.local = saved
+	g.local, g.shared = saved, savedShared
 	if s.Title != "" && s.Title != typ {
-		g.declare(s.Title, fmt.Sprintf("// %s is the %s type as the %s task names it.\ntype %s = %s\n", s.Title, typ, g.task, s.Title, typ))
+		g.declare(s.Title, fmt.Sprintf("// %s is the %s type as the %s task names it.%s\ntype %s = %s\n", s.Title, typ, g.task, g.wireOnly(), s.Title, typ))
 		return s.Title
 	}
 	return typ
@@ -306,7 +332,7 @@ func (g *gen) enum(s *schema, hint string) string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s is one of the values a %s field accepts.\ntype %s string\n\n", name, g.task, name)
+	fmt.Fprintf(&b, "// %s is one of the values a %s field accepts.%s\ntype %s string\n\n", name, g.task, g.wireOnly(), name)
 	fmt.Fprintf(&b, "// Values of %s.\nconst (\n", name)
 	for _, v := range values {
 		fmt.Fprintf(&b, "\t%s%s %s = %q\n", name, goName(v), name, v)
@@ -340,9 +366,12 @@ func (g *gen) union(s *schema, hint string) string {
 	return g.typeOf(merged, hint)
 }
 
-// object declares a struct. Optional scalar fields are pointers so that a
-// zero value can still be sent; optional strings, slices, maps and structs
-// are omitted when empty.
+// object declares a struct. Optional scalar fields (and the fields of
+// optionalInAnswers) are pointers, so that a zero value can still be sent
+// and a missing one told from zero in an answer; optional strings, slices,
+// maps and structs are omitted when empty. Strings stay strings: in every
+// output the specs have (token_str, entity, entity_group, answer,
+// aggregator, generated_text), absent and empty mean the same thing.
 func (g *gen) object(name string, s *schema) {
 	if _, ok := g.decls[name]; ok {
 		return
@@ -355,12 +384,12 @@ func (g *gen) object(name string, s *schema) {
 	}
 	slices.Sort(keys)
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s is a %s type with %d fields.\ntype %s struct {\n", name, g.task, len(keys), name)
+	fmt.Fprintf(&b, "// %s is a %s type with %d fields.%s\ntype %s struct {\n", name, g.task, len(keys), g.wireOnly(), name)
 	for _, k := range keys {
 		p := s.Properties[k]
 		field := goName(k)
 		typ := g.typeOf(p, name+field)
-		required := slices.Contains(s.Required, k)
+		required := slices.Contains(s.Required, k) && !slices.Contains(optionalInAnswers[name], k)
 		tag := k
 		if !required || p.Nullable {
 			tag += ",omitempty"
@@ -372,6 +401,15 @@ func (g *gen) object(name string, s *schema) {
 	}
 	b.WriteString("}\n")
 	g.decls[name] = b.String()
+}
+
+// wireOnly is the sentence that ends the comment of a type of a task no
+// Client method calls.
+func (g *gen) wireOnly() string {
+	if g.shared || withMethod[g.task] {
+		return ""
+	}
+	return "\n// It is a wire type only: no Client method calls " + g.task + "; Client.Post sends such a request."
 }
 
 func describe(typ string) string {
