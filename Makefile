@@ -52,6 +52,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzServerMessage$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./agent/
 	$(GO) test -run '^$$' -fuzz '^FuzzFlattenResult$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mcpclient/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseChallenges$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./mcpclient/
 	$(GO) test -run '^$$' -fuzz '^FuzzResolvePath$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./internal/fsserver/
 
 # Regenerate the task types from the pinned @huggingface/tasks specs (npm),

@@ -31,6 +31,8 @@ type Client struct {
 	resultLimit int // bytes of a tool result the model sees; negative for no limit
 	maxParallel int // tool calls of a turn run at once
 	approve     ApprovalFunc
+	authorizer  Authorizer // nil: no user sign-in
+	tokens      TokenStore
 
 	// goTools are the Go tools, in order, and goByName the same by name;
 	// both are set by New and never change.
@@ -65,6 +67,8 @@ type options struct {
 	goTools     []*tools.Tool
 	maxParallel int
 	approve     ApprovalFunc
+	authorizer  Authorizer
+	tokens      TokenStore
 }
 
 // WithInferenceClient returns an Option that uses c for chat completions.
@@ -154,9 +158,12 @@ func New(opts ...Option) (*Client, error) {
 	if o.maxParallel == 0 {
 		o.maxParallel = DefaultMaxParallelTools
 	}
+	if o.tokens == nil {
+		o.tokens = NewMemoryTokenStore()
+	}
 	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, resultLimit: o.resultLimit,
-		maxParallel: o.maxParallel, approve: o.approve, goTools: slices.Clone(o.goTools),
-		goByName: map[string]*tools.Tool{}, byTool: map[string]*session{}}
+		maxParallel: o.maxParallel, approve: o.approve, authorizer: o.authorizer, tokens: o.tokens,
+		goTools: slices.Clone(o.goTools), goByName: map[string]*tools.Tool{}, byTool: map[string]*session{}}
 	for _, t := range c.goTools {
 		c.goByName[t.Name] = t
 	}

@@ -39,6 +39,11 @@ type ServerConfig struct {
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 
+	// Auth says how an sse or http server's OAuth sign-in goes; nil is
+	// the default: OAuth as a user, through the Client's [Authorizer],
+	// when the server asks for it and Headers set no Authorization.
+	Auth *AuthConfig `json:"auth,omitempty"`
+
 	// Name is the server's display name in messages, logs and errors; see
 	// [ServerNames] for the name a server gets without one. For type
 	// builtin it also selects the server ("filesystem"), and Args are its

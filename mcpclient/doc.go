@@ -17,6 +17,25 @@
 // when its configuration says so. The log lines of the MCP transports go
 // to the logger of [WithLogger] at debug level, never to standard error.
 //
+// # Signing in (OAuth)
+//
+// An sse or http server that answers 401 with a Bearer challenge gets an
+// OAuth sign-in, as MCP's authorization specification describes: the
+// client discovers the server's protected resource metadata and its
+// authorization server (RFC 9728, RFC 8414, OpenID Connect discovery, and
+// the 2025-03-26 fallbacks), checks that the metadata is for this server,
+// chooses scopes, registers itself (dynamically, with a client ID metadata
+// document, or with the [AuthConfig] credentials) and has the user sign in
+// through the [Authorizer] of [WithAuthorizer], with PKCE and the RFC 8707
+// resource. A 403 insufficient_scope gets a new sign-in for the scopes the
+// server asks for, three at most per request. Expired tokens are
+// refreshed without the user; a refused refresh asks the user again, with
+// the reason. Tokens are kept in the [TokenStore] of [WithTokenStore]
+// under [TokenKey]. Programs without a user use the client credentials
+// grant (with a secret or an ES256 key) or cross-app access, set in
+// [ServerConfig.Auth]. No token or secret appears in an error or a log
+// line; a failure is an *[AuthError].
+//
 // # Go tools
 //
 // [WithTools] adds tools that run in this process (see package tools)

@@ -66,9 +66,10 @@ func stdioEnv(cfg ServerConfig) []string { return childEnv(cfg, runtime.GOOS, os
 
 // Validate checks what can be checked of c without starting anything: a
 // known Type, a Command for a stdio server, a URL for an sse or http one,
-// and variable names in Env and EnvPassthrough that a process environment
-// can hold (not empty, no '=' or NUL; no '*' in EnvPassthrough, which has
-// no wildcard). It returns the first problem found, naming the field.
+// variable names in Env and EnvPassthrough that a process environment can
+// hold (not empty, no '=' or NUL; no '*' in EnvPassthrough, which has no
+// wildcard), and an Auth that fits (see [AuthConfig]). It returns the
+// first problem found, naming the field and never a secret.
 // [Client.AddServers] calls it for every server and reports a failure as a
 // *[ServerError] with Op "config".
 func (c ServerConfig) Validate() error {
@@ -81,9 +82,17 @@ func (c ServerConfig) Validate() error {
 		if c.URL == "" {
 			return fmt.Errorf("%s server without a url", c.Type)
 		}
+		if c.Auth != nil {
+			if err := c.checkAuth(); err != nil {
+				return err
+			}
+		}
 	case TransportBuiltin:
 	default:
 		return fmt.Errorf("unknown server type %q (want stdio, sse, http or builtin)", c.Type)
+	}
+	if c.Auth != nil && c.Type != TransportSSE && c.Type != TransportHTTP && c.Auth.Mode != AuthModeNone {
+		return fmt.Errorf("auth: only sse and http servers sign in with OAuth")
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.Env)) {
 		if err := checkEnvName(k); err != nil {

@@ -78,7 +78,7 @@ func (s *session) lostCause() error {
 func (s *session) callContext(ctx context.Context) (context.Context, *respWatch, context.CancelFunc) {
 	cancel := func() {}
 	if s.cfg.Timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, s.cfg.Timeout)
+		ctx, cancel = withPausableTimeout(ctx, s.cfg.Timeout)
 	}
 	w := &respWatch{}
 	if s.cfg.Type == TransportHTTP {
@@ -161,10 +161,4 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 		b.w.record(err)
 	}
 	return n, err
-}
-
-// httpClient is the client of an http server's transport: the default
-// one, watched.
-func httpClient() *http.Client {
-	return &http.Client{Transport: watchTransport{base: http.DefaultTransport}}
 }

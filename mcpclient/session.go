@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os/exec"
 	"slices"
 	"sync"
@@ -68,7 +69,16 @@ func (c *Client) connect(ctx context.Context, cfg ServerConfig, name string) (*s
 	if err := cfg.Validate(); err != nil {
 		return nil, &ServerError{Server: name, Op: "config", Err: err}
 	}
-	life, stop := context.WithCancel(ctx)
+	d := cfg.ConnectTimeout
+	if d <= 0 {
+		d = DefaultConnectTimeout
+	}
+	// The clock stops while the user signs in (see deadline.go); the
+	// transport's life context pauses it too, as an sse server's first
+	// request runs in it.
+	cctx, cancel := withPausableTimeout(ctx, d)
+	defer cancel()
+	life, stop := context.WithCancel(withPausable(ctx, cctx))
 	s.stopLife = stop
 	mc, err := s.newClient(c)
 	if err != nil {
@@ -76,12 +86,6 @@ func (c *Client) connect(ctx context.Context, cfg ServerConfig, name string) (*s
 		return nil, &ServerError{Server: name, Op: "start", Err: err}
 	}
 	s.mc = mc
-	d := cfg.ConnectTimeout
-	if d <= 0 {
-		d = DefaultConnectTimeout
-	}
-	cctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
 	// Ending the connect context also ends a handshake that runs in the
 	// transport's life context (an SSE stream waiting for its endpoint).
 	unwatch := context.AfterFunc(cctx, stop)
@@ -249,7 +253,12 @@ func (s *session) newClient(c *Client) (*mcpc.Client, error) {
 			transport.WithCommandFunc(s.command), transport.WithCommandLogger(log))
 		return mcpc.NewClient(s.stdio, c.clientOptions()...), nil
 	case TransportSSE:
-		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers), transport.WithSSELogger(log))
+		hc, err := c.oauthClient(cfg, s.name, http.DefaultTransport)
+		if err != nil {
+			return nil, err
+		}
+		t, err := transport.NewSSE(cfg.URL, transport.WithHeaders(cfg.Headers), transport.WithSSELogger(log),
+			transport.WithHTTPClient(hc))
 		if err != nil {
 			return nil, err
 		}
@@ -257,8 +266,12 @@ func (s *session) newClient(c *Client) (*mcpc.Client, error) {
 		s.watchStream(mc, t)
 		return mc, nil
 	case TransportHTTP:
+		hc, err := c.oauthClient(cfg, s.name, watchTransport{base: http.DefaultTransport})
+		if err != nil {
+			return nil, err
+		}
 		opts := []transport.StreamableHTTPCOption{transport.WithHTTPHeaders(cfg.Headers),
-			transport.WithHTTPLogger(log), transport.WithHTTPBasicClient(httpClient())}
+			transport.WithHTTPLogger(log), transport.WithHTTPBasicClient(hc)}
 		if c.elicit != nil {
 			// Servers send elicitations on the standalone GET stream of
 			// the protocol version we pin (2025-11-25); the deprecation
