@@ -53,8 +53,8 @@ type Timeouts struct {
 }
 
 // Input is a value asked of the user when the agent starts, substituted for
-// ${input:ID} in server commands, args, env values, headers and URLs, and in
-// the API key.
+// ${input:ID} in server commands, args, env values, headers, URLs and auth
+// credentials, and in the API key.
 type Input struct {
 	ID          string `json:"id"`
 	Description string `json:"description,omitempty"`
@@ -227,7 +227,59 @@ func validateServer(source, path string, s mcpclient.ServerConfig, declared map[
 	default:
 		return fail(field("type"), "unknown server type %q (stdio, sse, http or builtin)", s.Type)
 	}
+	if err := validateAuth(source, path, s); err != nil {
+		return err
+	}
 	return checkServerRefs(source, path, s, declared)
+}
+
+// validateAuth checks the auth object of a server, as far as it can be
+// checked before inputs are substituted; a key is parsed when the server
+// connects. Its messages name fields, never their values.
+func validateAuth(source, path string, s mcpclient.ServerConfig) error {
+	a := s.Auth
+	if a == nil {
+		return nil
+	}
+	fail := func(field, format string, args ...any) error {
+		return &ConfigError{Source: source, Field: path + ".auth" + field, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch a.Mode {
+	case "", mcpclient.AuthModeOAuth, mcpclient.AuthModeNone:
+	default:
+		return fail(".mode", "%q is not a mode: oauth (the default) or none", a.Mode)
+	}
+	if a.Mode == mcpclient.AuthModeNone {
+		return nil
+	}
+	if s.Type != mcpclient.TransportSSE && s.Type != mcpclient.TransportHTTP {
+		return fail("", `only sse and http servers sign in with OAuth; a %s server gets its credentials through env (or set "mode": "none")`, s.Type)
+	}
+	for k := range s.Headers {
+		if strings.EqualFold(k, "Authorization") {
+			return fail("", `headers set Authorization too: remove it to sign in with OAuth, or set "mode": "none" to send the header alone`)
+		}
+	}
+	switch a.GrantType {
+	case "", mcpclient.GrantAuthorizationCode:
+	case mcpclient.GrantClientCredentials:
+		if a.ClientID == "" || a.ClientSecret == "" && a.PrivateKeyPEM == "" {
+			return fail(".grantType", "client_credentials needs clientId, and clientSecret or privateKeyPem")
+		}
+	case mcpclient.GrantJWTBearer:
+		if a.ClientID == "" || a.IDToken == "" || a.IDPTokenURL == "" {
+			return fail(".grantType", "jwt-bearer needs clientId, idToken and idpTokenUrl")
+		}
+	default:
+		return fail(".grantType", "%q is not a grant type: authorization_code, client_credentials or jwt-bearer", a.GrantType)
+	}
+	if u := a.ClientMetadataURL; u != "" && !strings.HasPrefix(u, "https://") {
+		return fail(".clientMetadataUrl", "%q is not an https URL", u)
+	}
+	if u := a.IDPTokenURL; u != "" && !isHTTP(u) {
+		return fail(".idpTokenUrl", "%q is not an http(s) URL", u)
+	}
+	return nil
 }
 
 // checkPassthrough checks the names of envPassthrough. A name holding '='
@@ -271,7 +323,17 @@ func checkServerRefs(source, path string, s mcpclient.ServerConfig, declared map
 			return err
 		}
 	}
-	return checkRefs(source, path+".url", s.URL, declared)
+	if err := checkRefs(source, path+".url", s.URL, declared); err != nil {
+		return err
+	}
+	if s.Auth != nil {
+		for _, f := range authInputFields(s.Auth) {
+			if err := checkRefs(source, path+".auth."+f.key, *f.value, declared); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // checkRefs fails for a ${input:ID} whose ID is not declared.

@@ -14,6 +14,7 @@ func FuzzParse(f *testing.F) {
 		`{"model":"m","servers":[{"type":"stdio","command":"x","args":["a"],"env":{"K":"v"}}]}`,
 		`{"model":"m","inputs":[{"id":"a"}],"servers":[{"type":"sse","config":{"url":"http://127.0.0.1","options":{"requestInit":{"headers":{"A":"${input:a}"}}}}}]}`,
 		`{"mcpServers":{"a":{"url":"http://127.0.0.1/sse","disabled":false}}}`,
+		`{"model":"m","inputs":[{"id":"a","password":true}],"servers":[{"type":"http","url":"http://127.0.0.1","auth":{"clientSecret":"${input:a}","scopes":["x"],"grantType":"jwt-bearer"}}]}`,
 		"{\"servers\":{\"a\":{\"command\":\"${env:HOME}\"}},// c\n}",
 		`{"mcp":{"servers":{}}}`, `{"a":1,}`, `[1,]`, `{"a":"\u12"}`, "\xef\xbb\xbf{}", `{"a":/*`, "",
 	} {

@@ -76,9 +76,34 @@ func (r *reader) server(path string, v *jsonValue) mcpclient.ServerConfig {
 	o.strs("allowed_tools", &s.AllowedTools)
 	o.duration("connectTimeout", &s.ConnectTimeout)
 	o.duration("toolTimeout", &s.Timeout)
+	s.Auth = r.auth(o)
 	r.nested(o, &s)
 	o.finish()
 	return s
+}
+
+// auth reads the "auth" object of a server, nil when there is none.
+func (r *reader) auth(parent *object) *mcpclient.AuthConfig {
+	v := parent.take("auth")
+	if v == nil {
+		return nil
+	}
+	var a mcpclient.AuthConfig
+	o := r.object(parent.field("auth"), v, `an auth object such as {"mode":"none"} or {"clientId":"..."}`)
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"mode", &a.Mode}, {"clientId", &a.ClientID}, {"clientSecret", &a.ClientSecret},
+		{"clientMetadataUrl", &a.ClientMetadataURL}, {"grantType", &a.GrantType}, {"privateKeyPem", &a.PrivateKeyPEM},
+		{"idpTokenUrl", &a.IDPTokenURL}, {"idToken", &a.IDToken}, {"idpClientId", &a.IDPClientID},
+		{"idpClientSecret", &a.IDPClientSecret},
+	} {
+		o.str(f.key, f.dst)
+	}
+	o.strs("scopes", &a.Scopes)
+	o.finish()
+	return &a
 }
 
 // nested reads the "config" object of the JS shape into s.

@@ -296,3 +296,71 @@ func TestEnvPassthrough(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConfigAuth(t *testing.T) {
+	const url = `"type":"http","url":"https://mcp.example.com/mcp"`
+	server := func(fields string) string { return `{"model":"m","servers":[{` + fields + `}]}` }
+	t.Run("good", func(t *testing.T) {
+		for name, tt := range map[string]struct {
+			json string
+			want *mcpclient.AuthConfig
+		}{
+			"none on http":  {server(url + `,"auth":{"mode":"none"}`), &mcpclient.AuthConfig{Mode: "none"}},
+			"none on stdio": {server(`"type":"stdio","command":"x","auth":{"mode":"none"}`), &mcpclient.AuthConfig{Mode: "none"}},
+			"empty object":  {server(url + `,"auth":{}`), &mcpclient.AuthConfig{}},
+			"every field": {server(url + `,"auth":{"mode":"oauth","clientId":"app","clientSecret":"s","clientMetadataUrl":"https://app.example.com/client.json",
+				"scopes":["mcp:read","mcp:write"],"grantType":"jwt-bearer","privateKeyPem":"k","idpTokenUrl":"https://idp.example.com/token",
+				"idToken":"idt","idpClientId":"idp-app","idpClientSecret":"idp-s"}`),
+				&mcpclient.AuthConfig{Mode: "oauth", ClientID: "app", ClientSecret: "s", ClientMetadataURL: "https://app.example.com/client.json",
+					Scopes: []string{"mcp:read", "mcp:write"}, GrantType: "jwt-bearer", PrivateKeyPEM: "k",
+					IDPTokenURL: "https://idp.example.com/token", IDToken: "idt", IDPClientID: "idp-app", IDPClientSecret: "idp-s"}},
+			"client credentials with a key": {server(url + `,"auth":{"grantType":"client_credentials","clientId":"app","privateKeyPem":"k"}`),
+				&mcpclient.AuthConfig{GrantType: "client_credentials", ClientID: "app", PrivateKeyPEM: "k"}},
+			"a header with mode none": {server(url + `,"headers":{"Authorization":"Bearer x"},"auth":{"mode":"none"}`), &mcpclient.AuthConfig{Mode: "none"}},
+		} {
+			t.Run(name, func(t *testing.T) {
+				cfg, err := ParseConfig([]byte(tt.json), "agent.json")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := cfg.Servers[0].Auth; !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("auth = %+v, want %+v", got, tt.want)
+				}
+				if len(cfg.Warnings) != 0 {
+					t.Errorf("warnings: %q", cfg.Warnings)
+				}
+			})
+		}
+	})
+	t.Run("unknown field is a warning", func(t *testing.T) {
+		cfg, err := ParseConfig([]byte(server(url+`,"auth":{"clientID":"app"}`)), "agent.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"agent.json: servers[0].auth.clientID: unknown field, ignored"}; !reflect.DeepEqual(cfg.Warnings, want) {
+			t.Errorf("warnings = %q, want %q", cfg.Warnings, want)
+		}
+	})
+	for name, tt := range map[string]struct{ server, want string }{
+		"auth string":      {url + `,"auth":"oauth"`, `servers[0].auth: expected an auth object such as {"mode":"none"} or {"clientId":"..."}, got a string`},
+		"mode number":      {url + `,"auth":{"mode":1}`, "servers[0].auth.mode: expected a string, got a number"},
+		"scopes string":    {url + `,"auth":{"scopes":"mcp:read"}`, "servers[0].auth.scopes: expected a list of strings, got a string"},
+		"scope item":       {url + `,"auth":{"scopes":["a",true]}`, "servers[0].auth.scopes[1]: expected a string, got true"},
+		"secret number":    {url + `,"auth":{"clientSecret":12345678}`, "servers[0].auth.clientSecret: expected a string, got a number"},
+		"bad mode":         {url + `,"auth":{"mode":"basic"}`, `servers[0].auth.mode: "basic" is not a mode: oauth (the default) or none`},
+		"oauth on stdio":   {`"type":"stdio","command":"x","auth":{"clientId":"app"}`, `servers[0].auth: only sse and http servers sign in with OAuth; a stdio server gets its credentials through env (or set "mode": "none")`},
+		"mode oauth stdio": {`"type":"stdio","command":"x","auth":{"mode":"oauth"}`, `servers[0].auth: only sse and http servers sign in with OAuth; a stdio server gets its credentials through env (or set "mode": "none")`},
+		"header and oauth": {url + `,"headers":{"authorization":"Bearer x"},"auth":{}`, `servers[0].auth: headers set Authorization too: remove it to sign in with OAuth, or set "mode": "none" to send the header alone`},
+		"bad grant":        {url + `,"auth":{"grantType":"password"}`, `servers[0].auth.grantType: "password" is not a grant type: authorization_code, client_credentials or jwt-bearer`},
+		"cc without":       {url + `,"auth":{"grantType":"client_credentials","clientId":"app"}`, "servers[0].auth.grantType: client_credentials needs clientId, and clientSecret or privateKeyPem"},
+		"jwt without":      {url + `,"auth":{"grantType":"jwt-bearer","clientId":"app"}`, "servers[0].auth.grantType: jwt-bearer needs clientId, idToken and idpTokenUrl"},
+		"http metadata":    {url + `,"auth":{"clientMetadataUrl":"http://app.example.com/c.json"}`, `servers[0].auth.clientMetadataUrl: "http://app.example.com/c.json" is not an https URL`},
+		"undeclared input": {url + `,"auth":{"clientSecret":"${input:nope}"}`, `servers[0].auth.clientSecret: refers to input "nope", which is not declared in inputs`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got, want := parseError(t, server(tt.server)), "agent.json: "+tt.want; got != want {
+				t.Errorf("got  %s\nwant %s", got, want)
+			}
+		})
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
 // EnvName is the environment variable that supplies input id when the user
@@ -15,7 +17,9 @@ import (
 func EnvName(id string) string { return strings.ToUpper(strings.ReplaceAll(id, "-", "_")) }
 
 // ResolveInputs replaces ${input:ID} in server commands, args, env values,
-// headers and URLs and in the API key. For each declared input that is used,
+// headers, URLs and the credentials of auth (clientId, clientSecret,
+// privateKeyPem, idToken, idpClientId, idpClientSecret), and in the API
+// key. For each declared input that is used,
 // ask (if not nil) is called first, as in the references; an empty answer
 // falls back to the environment variable [EnvName](ID). Unused inputs are
 // not asked for. Pass a nil ask when nobody can answer (stdin is not a
@@ -63,8 +67,10 @@ func (c *Config) ResolveInputs(ctx context.Context, ask func(Input) (string, err
 // values of password inputs, the API key, every header value of a server
 // (the credential after a scheme word such as "Bearer"), the values of
 // server env variables whose names look secret (KEY, TOKEN, SECRET, PASS,
-// AUTH, CREDENTIAL, PRIVATE), and the password and query values of server
-// URLs and of endpointUrl. Call it after ResolveInputs.
+// AUTH, CREDENTIAL, PRIVATE), the secrets of a server's auth
+// (clientSecret, idToken, idpClientSecret, and privateKeyPem whole and
+// line by line), and the password and query values of server URLs and of
+// endpointUrl. Call it after ResolveInputs.
 func (c *Config) Secrets() []string {
 	var out []string
 	add := func(s string) {
@@ -90,8 +96,40 @@ func (c *Config) Secrets() []string {
 			}
 		}
 		urlSecrets(srv.URL, add)
+		if a := srv.Auth; a != nil {
+			authSecrets(a, add)
+		}
 	}
 	return out
+}
+
+// authSecrets calls add with the secrets of a: a key is added whole and
+// by its lines, so that a piece of it printed alone is caught too.
+func authSecrets(a *mcpclient.AuthConfig, add func(string)) {
+	add(a.ClientSecret)
+	add(a.IDToken)
+	add(a.IDPClientSecret)
+	if k := strings.TrimSpace(a.PrivateKeyPEM); k != "" {
+		add(k)
+		for line := range strings.Lines(k) {
+			if line = strings.TrimSpace(line); len(line) >= 16 && !strings.HasPrefix(line, "-----") {
+				add(line)
+			}
+		}
+	}
+}
+
+// authField is a field of an auth object that may hold ${input:ID}.
+type authField struct {
+	key   string
+	value *string
+}
+
+// authInputFields are the fields of a where inputs are substituted, in
+// the order they are checked.
+func authInputFields(a *mcpclient.AuthConfig) []authField {
+	return []authField{{"clientId", &a.ClientID}, {"clientSecret", &a.ClientSecret}, {"privateKeyPem", &a.PrivateKeyPEM},
+		{"idToken", &a.IDToken}, {"idpClientId", &a.IDPClientID}, {"idpClientSecret", &a.IDPClientSecret}}
 }
 
 // secretName matches the names of variables that hold credentials.
@@ -141,6 +179,13 @@ func (c *Config) each(f func(*string)) {
 		for k, v := range s.Headers {
 			f(&v)
 			s.Headers[k] = v
+		}
+		if s.Auth != nil {
+			a := *s.Auth // a copy, so that a config sharing the pointer keeps its references
+			for _, af := range authInputFields(&a) {
+				f(af.value)
+			}
+			s.Auth = &a
 		}
 	}
 }

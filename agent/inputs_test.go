@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -134,5 +135,53 @@ func TestSecrets(t *testing.T) {
 	}
 	if slices.Contains(got, "production") || slices.Contains(got, "Bearer hdr-bearer") {
 		t.Errorf("secrets %q hold a value that is not one", got)
+	}
+}
+
+func TestResolveInputsAuth(t *testing.T) {
+	const pemKey = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\nAbCdEfGh\n-----END PRIVATE KEY-----\n"
+	cfg := mustParse(t, `{"model":"m",
+		"inputs":[{"id":"id"},{"id":"secret","password":true},{"id":"key","password":true},{"id":"idt"},{"id":"idp-id"},{"id":"idp-secret"}],
+		"servers":[{"type":"http","url":"https://mcp.example.com/mcp","auth":{"clientId":"${input:id}","clientSecret":"${input:secret}",
+			"privateKeyPem":"${input:key}","idToken":"${input:idt}","idpClientId":"${input:idp-id}","idpClientSecret":"${input:idp-secret}",
+			"idpTokenUrl":"https://idp.example.com/token"}}]}`)
+	shared := cfg.Servers[0].Auth
+	answers := map[string]string{"id": "app-id", "secret": "client-secret-value", "key": pemKey, "idt": "id-token-value",
+		"idp-id": "idp-app", "idp-secret": "idp-secret-value"}
+	var asked []string
+	if _, err := cfg.ResolveInputs(t.Context(), func(in Input) (string, error) {
+		asked = append(asked, in.ID)
+		return answers[in.ID], nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != len(answers) {
+		t.Errorf("asked for %q, want every input", asked)
+	}
+	a := cfg.Servers[0].Auth
+	got := []string{a.ClientID, a.ClientSecret, a.PrivateKeyPEM, a.IDToken, a.IDPClientID, a.IDPClientSecret}
+	if want := []string{"app-id", "client-secret-value", pemKey, "id-token-value", "idp-app", "idp-secret-value"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("auth after substitution = %q, want %q", got, want)
+	}
+	if shared.ClientSecret != "${input:secret}" {
+		t.Errorf("the parsed AuthConfig was changed in place: %q", shared.ClientSecret)
+	}
+	secrets := cfg.Secrets()
+	for _, want := range []string{"client-secret-value", strings.TrimSpace(pemKey), "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg",
+		"id-token-value", "idp-secret-value"} {
+		if !slices.Contains(secrets, want) {
+			t.Errorf("secrets %q lack %q", secrets, want)
+		}
+	}
+	for _, public := range []string{"app-id", "idp-app", "-----BEGIN PRIVATE KEY-----", "AbCdEfGh"} {
+		if slices.Contains(secrets, public) {
+			t.Errorf("secrets %q hold %q", secrets, public)
+		}
+	}
+	// Literal secrets, without inputs, are secrets too.
+	literal := mustParse(t, `{"model":"m","servers":[{"type":"http","url":"https://a.example.com/mcp",
+		"auth":{"grantType":"client_credentials","clientId":"app","clientSecret":"literal-secret"}}]}`)
+	if !slices.Contains(literal.Secrets(), "literal-secret") {
+		t.Errorf("secrets %q lack the literal clientSecret", literal.Secrets())
 	}
 }

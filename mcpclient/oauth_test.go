@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
@@ -37,16 +38,16 @@ func oauthClient(t *testing.T, ua mcpclient.Authorizer, store mcpclient.TokenSto
 	return c
 }
 
-func httpServer(p *protectedServer) mcpclient.ServerConfig {
+func httpServer(p *mcptest.ProtectedServer) mcpclient.ServerConfig {
 	return mcpclient.ServerConfig{Type: mcpclient.TransportHTTP, URL: p.URL + "/mcp", ConnectTimeout: 20 * time.Second}
 }
 
 func TestOAuthSignInOverHTTPAndSSE(t *testing.T) {
 	for _, transport := range []string{mcpclient.TransportHTTP, mcpclient.TransportSSE} {
 		t.Run(transport, func(t *testing.T) {
-			as := newFakeAS(t)
-			p := newProtectedServer(t, as)
-			p.prmScopes = []string{"mcp:basic"}
+			as := mcptest.NewAuthServer(t)
+			p := mcptest.NewProtectedServer(t, as)
+			p.PRMScopes = []string{"mcp:basic"}
 			cfg := httpServer(p)
 			resource := p.URL + "/mcp"
 			if transport == mcpclient.TransportSSE {
@@ -64,18 +65,18 @@ func TestOAuthSignInOverHTTPAndSSE(t *testing.T) {
 			if out, err := c.CallTool(t.Context(), "echo", map[string]any{"text": "hi"}); err != nil || out != "echo: hi" {
 				t.Fatalf("echo = %q, %v", out, err)
 			}
-			regs, auths, _ := as.counts()
+			regs, auths, _ := as.Counts()
 			if regs != 1 || auths != 1 || len(ua.asked()) != 1 {
 				t.Fatalf("registrations %d, authorization requests %d, user asked %d times; want 1 each", regs, auths, len(ua.asked()))
 			}
-			q := as.authReqs[0]
+			q := as.AuthRequests()[0]
 			for k, want := range map[string]string{"resource": resource, "scope": "mcp:basic",
 				"code_challenge_method": "S256", "redirect_uri": "http://127.0.0.1:1/callback"} {
 				if q.Get(k) != want {
 					t.Errorf("authorization request %s = %q, want %q", k, q.Get(k), want)
 				}
 			}
-			if tr := as.lastTokenRequest(); tr.Get("resource") != resource || tr.Get("code_verifier") == "" {
+			if tr := as.LastTokenRequest(); tr.Get("resource") != resource || tr.Get("code_verifier") == "" {
 				t.Errorf("token request: resource %q, code_verifier %q", tr.Get("resource"), tr.Get("code_verifier"))
 			}
 			if r := ua.asked()[0]; r.Reason == "" || r.Server == "" || !slices.Equal(r.Scopes, []string{"mcp:basic"}) {
@@ -93,10 +94,10 @@ func TestOAuthSignInOverHTTPAndSSE(t *testing.T) {
 
 // savedToken stores, under cfg's key, a token of as that has expired and
 // can be refreshed.
-func savedToken(t *testing.T, as *fakeAS, cfg mcpclient.ServerConfig, store mcpclient.TokenStore) *mcpclient.Token {
+func savedToken(t *testing.T, as *mcptest.AuthServer, cfg mcpclient.ServerConfig, store mcpclient.TokenStore) *mcpclient.Token {
 	t.Helper()
-	issued := as.issue("mcp:basic")
-	tok := &mcpclient.Token{AccessToken: issued["access_token"].(string), RefreshToken: issued["refresh_token"].(string),
+	issued := as.Issue("mcp:basic")
+	tok := &mcpclient.Token{AccessToken: issued.AccessToken, RefreshToken: issued.RefreshToken,
 		Expiry: time.Now().Add(-time.Minute), Scope: "mcp:basic", ClientID: "client-1", AuthMethod: "none",
 		Issuer: as.URL, TokenURL: as.URL + "/token", Resource: cfg.URL, RedirectURI: "http://127.0.0.1:1/callback"}
 	key, err := mcpclient.TokenKey(cfg.URL)
@@ -110,8 +111,8 @@ func savedToken(t *testing.T, as *fakeAS, cfg mcpclient.ServerConfig, store mcpc
 }
 
 func TestOAuthRefreshesExpiredTokenWithoutTheUser(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
 	cfg := httpServer(p)
 	store := mcpclient.NewMemoryTokenStore()
 	old := savedToken(t, as, cfg, store)
@@ -119,10 +120,10 @@ func TestOAuthRefreshesExpiredTokenWithoutTheUser(t *testing.T) {
 	if err := c.AddServer(t.Context(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	if slices.Contains(p.tokensSeen(), old.AccessToken) {
+	if slices.Contains(p.TokensSeen(), old.AccessToken) {
 		t.Error("the expired token was sent")
 	}
-	tr := as.lastTokenRequest()
+	tr := as.LastTokenRequest()
 	if tr.Get("grant_type") != "refresh_token" || tr.Get("refresh_token") != old.RefreshToken || tr.Get("resource") != cfg.URL {
 		t.Errorf("token request = %v", tr)
 	}
@@ -134,9 +135,9 @@ func TestOAuthRefreshesExpiredTokenWithoutTheUser(t *testing.T) {
 }
 
 func TestOAuthRefreshRefusedAsksTheUserAgain(t *testing.T) {
-	as := newFakeAS(t)
-	as.refuseRefresh = true
-	p := newProtectedServer(t, as)
+	as := mcptest.NewAuthServer(t)
+	as.RefuseRefresh = true
+	p := mcptest.NewProtectedServer(t, as)
 	cfg := httpServer(p)
 	store := mcpclient.NewMemoryTokenStore()
 	old := savedToken(t, as, cfg, store)
@@ -159,8 +160,8 @@ func TestOAuthRefreshRefusedAsksTheUserAgain(t *testing.T) {
 }
 
 func TestOAuthStateMismatchRejected(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
 	ua := &userAgent{t: t, tamper: func(u *url.URL) {
 		q := u.Query()
 		q.Set("state", "forged")
@@ -171,7 +172,7 @@ func TestOAuthStateMismatchRejected(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Op != "authorization" || !strings.Contains(err.Error(), "state mismatch") {
 		t.Fatalf("err = %v, want a state mismatch", err)
 	}
-	if _, _, tokens := as.counts(); tokens != 0 {
+	if _, _, tokens := as.Counts(); tokens != 0 {
 		t.Errorf("%d token requests after a state mismatch", tokens)
 	}
 }
@@ -187,13 +188,13 @@ func TestOAuthRefusesNonLoopbackRedirect(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			ua.t = t
-			as := newFakeAS(t)
-			p := newProtectedServer(t, as)
+			as := mcptest.NewAuthServer(t)
+			p := mcptest.NewProtectedServer(t, as)
 			err := oauthClient(t, ua, mcpclient.NewMemoryTokenStore(), nil).AddServer(t.Context(), httpServer(p))
 			if !errors.As(err, new(*mcpclient.AuthError)) {
 				t.Fatalf("err = %v, want an *AuthError", err)
 			}
-			regs, auths, tokens := as.counts()
+			regs, auths, tokens := as.Counts()
 			if ua.redirect != "" && (regs != 0 || auths != 0) {
 				t.Errorf("%d registrations, %d authorization requests with a bad redirect URI", regs, auths)
 			}
@@ -205,10 +206,10 @@ func TestOAuthRefusesNonLoopbackRedirect(t *testing.T) {
 }
 
 func TestOAuthStepUp(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
-	p.prmScopes = []string{"mcp:basic"}
-	p.callScope = "mcp:write"
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
+	p.PRMScopes = []string{"mcp:basic"}
+	p.CallScope = "mcp:write"
 	ua := &userAgent{t: t}
 	c := oauthClient(t, ua, mcpclient.NewMemoryTokenStore(), nil)
 	if err := c.AddServer(t.Context(), httpServer(p)); err != nil {
@@ -227,44 +228,44 @@ func TestOAuthStepUp(t *testing.T) {
 	if !strings.Contains(asked[1].Reason, "mcp:write") {
 		t.Errorf("step-up reason = %q", asked[1].Reason)
 	}
-	if regs, _, _ := as.counts(); regs != 1 {
+	if regs, _, _ := as.Counts(); regs != 1 {
 		t.Errorf("%d registrations, want the client reused", regs)
 	}
 }
 
 func TestOAuthStepUpGivesUpAfterThree(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
-	p.always403 = true
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
+	p.Always403 = true
 	ua := &userAgent{t: t}
 	err := oauthClient(t, ua, mcpclient.NewMemoryTokenStore(), nil).AddServer(t.Context(), httpServer(p))
 	var ae *mcpclient.AuthError
 	if !errors.As(err, &ae) || ae.Op != "step-up" || ae.Scope != "mcp:admin" || !strings.Contains(err.Error(), `"mcp:admin"`) {
 		t.Fatalf("err = %v, want a step-up failure naming the scope", err)
 	}
-	if _, auths, _ := as.counts(); auths != 3 || len(ua.asked()) != 3 {
+	if _, auths, _ := as.Counts(); auths != 3 || len(ua.asked()) != 3 {
 		t.Errorf("%d authorization requests, user asked %d times; want 3", auths, len(ua.asked()))
 	}
 }
 
 func TestOAuthResourceMismatchRefused(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
-	p.prmResource = "https://evil.example.com/mcp"
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
+	p.PRMResource = "https://evil.example.com/mcp"
 	ua := &userAgent{t: t, forbid: true}
 	err := oauthClient(t, ua, mcpclient.NewMemoryTokenStore(), nil).AddServer(t.Context(), httpServer(p))
 	if !errors.As(err, new(*mcpclient.AuthError)) || !strings.Contains(err.Error(), "resource mismatch") ||
 		!strings.Contains(err.Error(), "https://evil.example.com/mcp") {
 		t.Fatalf("err = %v, want a resource mismatch", err)
 	}
-	if regs, auths, tokens := as.counts(); regs+auths+tokens != 0 {
+	if regs, auths, tokens := as.Counts(); regs+auths+tokens != 0 {
 		t.Errorf("the authorization server was used: %d registrations, %d authorizations, %d token requests", regs, auths, tokens)
 	}
 }
 
 func TestOAuthWithoutAuthorizer(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
 	err := oauthClient(t, nil, mcpclient.NewMemoryTokenStore(), nil).AddServer(t.Context(), httpServer(p))
 	if !errors.Is(err, mcpclient.ErrAuthorizationRequired) {
 		t.Fatalf("err = %v, want ErrAuthorizationRequired", err)
@@ -272,15 +273,15 @@ func TestOAuthWithoutAuthorizer(t *testing.T) {
 }
 
 func TestOAuthModeNone(t *testing.T) {
-	as := newFakeAS(t)
-	p := newProtectedServer(t, as)
+	as := mcptest.NewAuthServer(t)
+	p := mcptest.NewProtectedServer(t, as)
 	cfg := httpServer(p)
 	cfg.Auth = &mcpclient.AuthConfig{Mode: mcpclient.AuthModeNone}
 	err := oauthClient(t, &userAgent{t: t, forbid: true}, mcpclient.NewMemoryTokenStore(), nil).AddServer(t.Context(), cfg)
 	if err == nil || errors.As(err, new(*mcpclient.AuthError)) {
 		t.Fatalf("err = %v, want the server's refusal", err)
 	}
-	if regs, auths, tokens := as.counts(); regs+auths+tokens != 0 {
+	if regs, auths, tokens := as.Counts(); regs+auths+tokens != 0 {
 		t.Error("the authorization server was used")
 	}
 }
@@ -311,19 +312,19 @@ func TestOAuthClientCredentials(t *testing.T) {
 			key: &key.PublicKey, methods: []string{"private_key_jwt"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			as := newFakeAS(t)
-			as.grants, as.methods, as.clientKey, as.clientSecret = []string{"client_credentials"}, tc.methods, tc.key, "s3cret-value"
-			p := newProtectedServer(t, as)
+			as := mcptest.NewAuthServer(t)
+			as.Grants, as.Methods, as.ClientKey, as.ClientSecret = []string{"client_credentials"}, tc.methods, tc.key, "s3cret-value"
+			p := mcptest.NewProtectedServer(t, as)
 			cfg := httpServer(p)
 			cfg.Auth = &tc.auth
 			c := oauthClient(t, nil, mcpclient.NewMemoryTokenStore(), nil)
 			if err := c.AddServer(t.Context(), cfg); err != nil {
 				t.Fatal(err)
 			}
-			if tr := as.lastTokenRequest(); tr.Get("grant_type") != "client_credentials" || tr.Get("resource") != cfg.URL {
+			if tr := as.LastTokenRequest(); tr.Get("grant_type") != "client_credentials" || tr.Get("resource") != cfg.URL {
 				t.Errorf("token request = %v", tr)
 			}
-			if regs, auths, _ := as.counts(); regs+auths != 0 {
+			if regs, auths, _ := as.Counts(); regs+auths != 0 {
 				t.Errorf("%d registrations, %d authorization requests for a machine client", regs, auths)
 			}
 		})
@@ -372,9 +373,9 @@ func TestOAuthNoSecretInErrorsOrLogs(t *testing.T) {
 	var errs []error
 	var secrets []string
 	_, keyPEM := newP256PEM(t)
-	run := func(setup func(as *fakeAS, p *protectedServer, cfg *mcpclient.ServerConfig, ua *userAgent, store mcpclient.TokenStore)) {
-		as := newFakeAS(t)
-		p := newProtectedServer(t, as)
+	run := func(setup func(as *mcptest.AuthServer, p *mcptest.ProtectedServer, cfg *mcpclient.ServerConfig, ua *userAgent, store mcpclient.TokenStore)) {
+		as := mcptest.NewAuthServer(t)
+		p := mcptest.NewProtectedServer(t, as)
 		cfg := httpServer(p)
 		ua := &userAgent{t: t}
 		store := mcpclient.NewMemoryTokenStore()
@@ -386,34 +387,32 @@ func TestOAuthNoSecretInErrorsOrLogs(t *testing.T) {
 		}
 		errs = append(errs, err)
 		c.Close()
-		as.mu.Lock()
-		secrets = append(secrets, as.issued...)
-		for _, r := range as.tokenReqs {
+		secrets = append(secrets, as.Issued()...)
+		for _, r := range as.TokenRequests() {
 			secrets = append(secrets, r.Get("code_verifier"), r.Get("client_assertion"))
 		}
-		as.mu.Unlock()
 	}
-	run(func(as *fakeAS, _ *protectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, store mcpclient.TokenStore) {
-		as.refuseRefresh, as.refuseCode = true, true
+	run(func(as *mcptest.AuthServer, _ *mcptest.ProtectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, store mcpclient.TokenStore) {
+		as.RefuseRefresh, as.RefuseCode = true, true
 		savedToken(t, as, *cfg, store)
 	})
-	run(func(as *fakeAS, _ *protectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
-		as.methods, as.refuseCode = []string{"client_secret_post"}, true
+	run(func(as *mcptest.AuthServer, _ *mcptest.ProtectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
+		as.Methods, as.RefuseCode = []string{"client_secret_post"}, true
 	})
-	run(func(as *fakeAS, _ *protectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
-		as.methods, as.refuseCode = []string{"client_secret_basic"}, true
+	run(func(as *mcptest.AuthServer, _ *mcptest.ProtectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
+		as.Methods, as.RefuseCode = []string{"client_secret_basic"}, true
 	})
-	run(func(_ *fakeAS, p *protectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
-		p.callScope = "mcp:write"
-		p.always403 = true
+	run(func(_ *mcptest.AuthServer, p *mcptest.ProtectedServer, _ *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
+		p.CallScope = "mcp:write"
+		p.Always403 = true
 	})
-	run(func(as *fakeAS, _ *protectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
-		as.grants, as.clientSecret = []string{"client_credentials"}, "the-right-secret"
+	run(func(as *mcptest.AuthServer, _ *mcptest.ProtectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
+		as.Grants, as.ClientSecret = []string{"client_credentials"}, "the-right-secret"
 		cfg.Auth = &mcpclient.AuthConfig{ClientID: "machine", ClientSecret: "a-wrong-secret-value"}
 	})
-	run(func(as *fakeAS, _ *protectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
+	run(func(as *mcptest.AuthServer, _ *mcptest.ProtectedServer, cfg *mcpclient.ServerConfig, _ *userAgent, _ mcpclient.TokenStore) {
 		k, _ := newP256PEM(t)
-		as.grants, as.methods, as.clientKey = []string{"client_credentials"}, []string{"private_key_jwt"}, &k.PublicKey
+		as.Grants, as.Methods, as.ClientKey = []string{"client_credentials"}, []string{"private_key_jwt"}, &k.PublicKey
 		cfg.Auth = &mcpclient.AuthConfig{ClientID: "machine", PrivateKeyPEM: keyPEM}
 	})
 	secrets = append(secrets, "a-wrong-secret-value", keyPEM, base64.StdEncoding.EncodeToString([]byte("machine:a-wrong-secret-value")))

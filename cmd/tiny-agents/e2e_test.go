@@ -23,6 +23,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	mcptest.BrowseIfChild()
 	mcptest.ServeIfChild()
 	dir, err := os.MkdirTemp("", "tiny-agents-e2e")
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // Exit codes: the one table of README.md's "Exit status".
 const (
 	exitOK      = 0   // success
-	exitFailure = 1   // a runtime failure: HTTP error, stream error, a server that failed or went away
+	exitFailure = 1   // a runtime failure: HTTP error, stream error, a server that failed or went away, a sign-in's failure
 	exitUsage   = 2   // usage or configuration: bad flag, bad agent.json, no token
 	exitHangup  = 129 // SIGHUP
 	exitCtrlC   = 130 // Ctrl+C (SIGINT)
@@ -70,6 +70,7 @@ func classify(err error) failure {
 		httpErr *inference.HTTPError
 		strErr  *inference.StreamError
 		srvErr  *mcpclient.ServerError
+		authErr *mcpclient.AuthError
 	)
 	f := failure{code: exitFailure, kind: kindOther, msg: plainMessage(err)}
 	switch {
@@ -89,6 +90,9 @@ func classify(err error) failure {
 	case errors.Is(err, inference.ErrTimeout), errors.Is(err, inference.ErrIdleTimeout), errors.Is(err, mcpclient.ErrConnectTimeout):
 		f.kind = kindTimeout
 		f.hint = timeoutHint(err)
+	case errors.Is(err, mcpclient.ErrAuthorizationRequired), errors.As(err, &authErr):
+		f.kind = kindAuth
+		f.msg, f.hint = signInFailure(err, f.msg)
 	case errors.As(err, &httpErr):
 		f.kind, f.statusCode = kindHTTP, httpErr.StatusCode
 		if httpErr.StatusCode == http.StatusUnauthorized || httpErr.StatusCode == http.StatusForbidden {

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
 	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/internal/tokenfile"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
 
@@ -32,10 +34,13 @@ func TestClassifyIsTheExitTable(t *testing.T) {
 		"stream cut":      {wrap(io.ErrUnexpectedEOF), 1, kindStream},
 		"malformed":       {wrap(inference.ErrMalformedStream), 1, kindStream},
 		"server":          {&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrServerGone}, 1, kindServer},
-		"ctrl+c":          {wrap(errInterrupted), 130, kindInterrupted},
-		"sigterm":         {errTerminated, 143, kindInterrupted},
-		"sighup":          {errHungUp, 129, kindInterrupted},
-		"anything else":   {context.Canceled, 1, kindOther},
+		"sign-in failed":  {&mcpclient.ServerError{Server: "s", Err: &mcpclient.AuthError{Op: "token", Err: errors.New("invalid_grant")}}, 1, kindAuth},
+		"sign-in needed": {&mcpclient.ServerError{Server: "s", Err: &mcpclient.AuthError{Op: "authorization",
+			Err: fmt.Errorf("%w: no Authorizer", mcpclient.ErrAuthorizationRequired)}}, 1, kindAuth},
+		"ctrl+c":        {wrap(errInterrupted), 130, kindInterrupted},
+		"sigterm":       {errTerminated, 143, kindInterrupted},
+		"sighup":        {errHungUp, 129, kindInterrupted},
+		"anything else": {context.Canceled, 1, kindOther},
 	}
 	for name, tt := range tests {
 		f := classify(tt.err)
@@ -45,6 +50,36 @@ func TestClassifyIsTheExitTable(t *testing.T) {
 	}
 	if f := classify(&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrConnectTimeout}); f.hint == "" {
 		t.Error("a connect timeout names no flag")
+	}
+}
+
+func TestSignInFailureHints(t *testing.T) {
+	needed := &mcpclient.ServerError{Server: "notes", Op: "connect", Err: &mcpclient.AuthError{Op: "authorization",
+		Err: fmt.Errorf("%w: the server needs a sign-in and no Authorizer was given", mcpclient.ErrAuthorizationRequired)}}
+	opts := &agentOptions{Agent: "./my agent", MCPConfigs: []string{"~/.cursor/mcp.json"}}
+	tests := map[string]struct {
+		err            error
+		msg, hint      string
+		msgLacks, lack string
+	}{
+		"needed, wrapped": {err: &signInError{err: needed, login: loginCommand(opts), why: "serve asks nobody"},
+			msg:  `server "notes" requires you to sign in, and nobody can be asked here: serve asks nobody`,
+			hint: "`tiny-agents auth login './my agent' --mcp-config ~/.cursor/mcp.json`", msgLacks: "Authorizer"},
+		"needed, bare": {err: needed, msg: `server "notes" requires you to sign in`, hint: "tiny-agents auth login AGENT"},
+		"refused refresh": {err: &mcpclient.ServerError{Server: "notes", Err: &mcpclient.AuthError{Op: "token", Err: errors.New("invalid_grant")}},
+			msg: "invalid_grant", hint: "sign in again at a terminal", lack: "auth list"},
+		"discovery": {err: &mcpclient.AuthError{Op: "discovery", Err: errors.New("no metadata")}, msg: "no metadata", hint: `"headers"`},
+		"token file": {err: &mcpclient.AuthError{Op: "token", Err: &tokenfile.PermissionError{Path: "/c/t.json", Mode: 0o644}},
+			msg: "`chmod 600 /c/t.json`", hint: "tiny-agents auth list"},
+	}
+	for name, tt := range tests {
+		f := classify(tt.err)
+		if f.code != exitFailure || f.kind != kindAuth || !strings.Contains(f.msg, tt.msg) || !strings.Contains(f.hint, tt.hint) {
+			t.Errorf("%s: %+v; want message with %q, hint with %q", name, f, tt.msg, tt.hint)
+		}
+		if tt.msgLacks != "" && strings.Contains(f.msg, tt.msgLacks) || tt.lack != "" && strings.Contains(f.hint, tt.lack) {
+			t.Errorf("%s: %+v", name, f)
+		}
 	}
 }
 

@@ -6,17 +6,42 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
 )
 
-// app holds what commands share: the standard streams and the signals.
+// app holds what commands share: the standard streams, the signals, and
+// the sign-in listener once a sign-in needed it.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	signals        *signalRouter
+
+	authzMu sync.Mutex
+	authz   *browserAuthorizer
+}
+
+// authorizer returns the process's browserAuthorizer, made on first use
+// with the streams of the command that needs it.
+func (a *app) authorizer(st *streams) *browserAuthorizer {
+	a.authzMu.Lock()
+	defer a.authzMu.Unlock()
+	if a.authz == nil {
+		a.authz = newBrowserAuthorizer(st)
+	}
+	return a.authz
+}
+
+// close stops what the commands left running: the sign-in listener.
+func (a *app) close() {
+	a.authzMu.Lock()
+	defer a.authzMu.Unlock()
+	if a.authz != nil {
+		a.authz.Close()
+	}
 }
 
 // Main runs the CLI with args and returns the exit status. It owns the
@@ -26,6 +51,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, signals := newSignalRouter(context.Background())
 	defer signals.Stop()
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, signals: signals}
+	defer a.close()
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -78,7 +104,7 @@ endpoint, and the MCP servers whose tools the model may call.`,
 	root.PersistentFlags().BoolP("verbose", "v", false, "show the MCP servers' standard error and every retry")
 	root.Flags().Bool("version", false, "print the version")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newRunCmd(a, nil), newServeCmd(a, nil), newToolsCmd(a, nil), newVersionCmd())
+	root.AddCommand(newRunCmd(a, nil), newServeCmd(a, nil), newToolsCmd(a, nil), newAuthCmd(a), newVersionCmd())
 	return root
 }
 

@@ -58,6 +58,9 @@ The agent is named as for "run". The server listens on 127.0.0.1:9999, or 127.0.
 PORT is set, or --addr. With --api-key or $TINY_AGENTS_API_KEY (better: it is not shown by ps),
 every request but /healthz must send "Authorization: Bearer KEY".
 
+Nobody is asked to sign in to an MCP server that wants it (OAuth): sign in beforehand at a
+terminal with "tiny-agents auth login AGENT"; serve uses the saved sign-ins.
+
 SIGTERM, SIGINT or SIGHUP stop the server: it stops accepting connections, lets running
 requests finish for --shutdown-grace, cancels the rest, closes the MCP servers and exits with
 143, 130 or 129. A second Ctrl+C cancels the running requests at once.`,
@@ -153,6 +156,7 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) (err error) {
 		return err
 	}
 	defer ln.Close()
+	opts.signIn = signInNever // nobody to ask: a sign-in is done beforehand, with `auth login`
 	ag, info, err := startAgent(ctx, st, &opts.agentOptions)
 	if err != nil {
 		return err

@@ -39,7 +39,18 @@ type agentOptions struct {
 	Approve string
 	// toolsOnly is set by `tools`: no model is called, no token needed.
 	toolsOnly bool
+	// signIn says when a person may be asked to sign in to a server.
+	signIn signInMode
 }
+
+// When a person may be asked to sign in to a server (OAuth in a browser).
+type signInMode int
+
+const (
+	signInAtTerminal signInMode = iota // when stdin or stderr is a terminal: run, tools
+	signInAlways                       // auth login
+	signInNever                        // serve
+)
 
 // agentName is how messages name the agent.
 func (o *agentOptions) agentName() string {
@@ -78,9 +89,9 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 	if w := hfhome.TokenFileWarning(); w != "" && cfg.APIKey == "" && !opts.toolsOnly {
 		st.warn(w)
 	}
-	ag, err := agent.New(ctx, cfg, agentOpts(st, cfg, opts)...)
+	ag, err := agent.New(ctx, cfg, append(agentOpts(st, cfg, opts), signInOpts(st, cfg, opts)...)...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, signInFailed(st, opts, err)
 	}
 	return ag, describeAgent(ag, cfg, opts), nil
 }
@@ -207,7 +218,8 @@ func retryNotice(st *streams, verbose bool) func(inference.RetryInfo) {
 
 // describeAgent is what the banner and the "loaded" event show.
 func describeAgent(ag *agent.Agent, cfg *agent.Config, opts *agentOptions) *loadedInfo {
-	info := &loadedInfo{Agent: opts.agentName(), Model: cfg.Model, Tools: []toolInfo{}}
+	info := &loadedInfo{Agent: opts.agentName(), Model: cfg.Model, Tools: []toolInfo{},
+		servers: cfg.Servers, names: mcpclient.ServerNames(cfg.Servers)}
 	if cfg.EndpointURL != "" {
 		info.Endpoint = safeURL(cfg.EndpointURL)
 	} else {

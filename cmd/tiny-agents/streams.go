@@ -18,6 +18,7 @@ type streams struct {
 	errw   io.Writer
 	errTTY bool
 	red    *redactor
+	app    *app // for what lasts as long as the process: the sign-in listener
 
 	mu      sync.Mutex // serialises diagnostics
 	errOut  *printer   // stderr, for the coloured trail of -p
@@ -27,7 +28,7 @@ type streams struct {
 func newStreams(a *app) *streams {
 	colorOK := os.Getenv("NO_COLOR") == ""
 	s := &streams{stdin: a.stdin, errw: a.stderr, errTTY: isTerminal(a.stderr), colorOK: colorOK,
-		red: newRedactor()}
+		red: newRedactor(), app: a}
 	s.out = newPrinter(a.stdout, colorOK && isTerminal(a.stdout))
 	s.errOut = newPrinter(a.stderr, colorOK && s.errTTY)
 	return s
@@ -60,6 +61,17 @@ func (s *streams) diag(label, text string) {
 		prefix += label + ": "
 	}
 	fmt.Fprintln(s.errw, prefix+strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+// noticeURL prints a notice on stderr followed by an address to open, on
+// a line of its own and whole: secrets are replaced in it, but its query
+// is kept, since it is the address the person must visit.
+func (s *streams) noticeURL(msg, address string) {
+	s.out.Flush()
+	s.errOut.Flush()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintln(s.errw, "tiny-agents: "+s.red.Diag(msg)+"\n  "+s.red.String(address))
 }
 
 // warn prints a warning on stderr.

@@ -31,6 +31,9 @@ type loadedInfo struct {
 	Provider string     `json:"provider,omitempty"`
 	Endpoint string     `json:"endpoint,omitempty"`
 	Tools    []toolInfo `json:"tools"`
+
+	servers []mcpclient.ServerConfig // as connected, for `auth login`
+	names   []string                 // their display names
 }
 
 type toolInfo struct {

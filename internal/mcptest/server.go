@@ -1,6 +1,9 @@
 // Package mcptest holds the MCP servers the tests of this module run: one
 // server with tools covering every result shape, served in process, over
-// HTTP, or over stdio by a test binary that re-executes itself.
+// HTTP, or over stdio by a test binary that re-executes itself; and, for
+// OAuth, an authorization server ([AuthServer]), a server it protects
+// ([ProtectedServer]) and a browser played by a test binary
+// ([BrowseIfChild]).
 package mcptest
 
 import (
