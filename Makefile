@@ -31,9 +31,9 @@ vet:
 staticcheck:
 	$(GO) run $(STATICCHECK) ./...
 
-# Go benchmarks: stream decoding per chunk, with allocations.
+# Go benchmarks: stream decoding and a turn's events, per chunk, with allocations.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./inference/...
+	$(GO) test -run '^$$' -bench . -benchmem ./inference/... ./mcpclient/
 
 # The client reading ../shared/bench/fakellm's 100,000-chunk stream, against curl.
 bench-stream:

@@ -28,7 +28,8 @@
 //
 // [Agent.Ask] runs a prompt and returns how it ended: the answer, why it
 // stopped, the turns and the token usage. [Agent.Run] yields the events as
-// they happen: *mcpclient.ChunkEvent for each streamed chunk,
+// they happen: *mcpclient.ChunkEvent for each streamed chunk (the same
+// event refilled; copy its Chunk to keep one),
 // *mcpclient.ToolCallEvent and *mcpclient.ToolResultEvent for each tool
 // call, *mcpclient.TurnEndEvent after each model turn and a last
 // *mcpclient.RunEndEvent.

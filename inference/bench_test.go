@@ -2,6 +2,7 @@ package inference
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -53,5 +54,29 @@ func BenchmarkAccumulate100k(b *testing.B) {
 		if len(acc.Message().Content) != 1_200_000 {
 			b.Fatal("wrong length")
 		}
+	}
+}
+
+// BenchmarkDecodeChunk measures the chunk decoder alone on a short delta
+// (fakellm's " lorem ipsum"), a long one (a provider that sends a sentence
+// per chunk) and a tool-call argument delta.
+func BenchmarkDecodeChunk(b *testing.B) {
+	prefix := `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1763800000,"model":"bench-model","choices":[{"index":0,"delta":`
+	long := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 6)
+	for _, bc := range []struct{ name, data string }{
+		{"short", prefix + `{"content":" lorem ipsum"},"finish_reason":null}]}`},
+		{"long", prefix + `{"content":"` + long + `"},"finish_reason":null}]}`},
+		{"tool_args", prefix + `{"tool_calls":[{"index":0,"function":{"arguments":"{\"path\": \"/srv/data/reports/2026/q3/summary.md\", \"offset\": 120"}}]},"finish_reason":null}]}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var c ChatCompletionStreamOutput
+				if err := decodeChunk(bc.data, &c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

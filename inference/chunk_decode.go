@@ -17,7 +17,14 @@ import (
 // {"error":...} payload becomes a *StreamError; anything malformed an error
 // that matches [ErrMalformedStream] and quotes the payload.
 func decodeChunk(data string, dst *ChatCompletionStreamOutput) error {
-	d := scanner{s: data}
+	return decodeChunkFrom(data, dst, nil)
+}
+
+// decodeChunkFrom is decodeChunk taking a one-choice Choices slice from
+// slab when it is not nil: most chunks of a stream carry one choice, and one
+// allocation then serves a few dozen chunks.
+func decodeChunkFrom(data string, dst *ChatCompletionStreamOutput, slab *choiceSlab) error {
+	d := scanner{s: data, slab: slab}
 	isError := false
 	for st := 0; ; {
 		key, ok := d.nextKey(&st)
@@ -62,8 +69,10 @@ func (d *scanner) choices() []ChatCompletionStreamOutputChoice {
 	if d.null() {
 		return nil
 	}
-	out := make([]ChatCompletionStreamOutputChoice, 0, 1)
-	for st := 0; d.nextElem(&st); {
+	var first ChatCompletionStreamOutputChoice
+	var out []ChatCompletionStreamOutputChoice
+	n := 0
+	for st := 0; d.nextElem(&st); n++ {
 		var c ChatCompletionStreamOutputChoice
 		for ost := 0; ; {
 			key, ok := d.nextKey(&ost)
@@ -83,9 +92,44 @@ func (d *scanner) choices() []ChatCompletionStreamOutputChoice {
 				d.skip()
 			}
 		}
-		out = append(out, c)
+		switch n {
+		case 0:
+			first = c
+		case 1:
+			out = append(make([]ChatCompletionStreamOutputChoice, 0, 2), first, c)
+		default:
+			out = append(out, c)
+		}
 	}
-	return out
+	switch {
+	case n == 0:
+		return []ChatCompletionStreamOutputChoice{}
+	case n > 1:
+		return out
+	case d.slab == nil:
+		return []ChatCompletionStreamOutputChoice{first}
+	}
+	return d.slab.one(first)
+}
+
+// choiceSlab hands out one-choice slices cut from a shared array.
+type choiceSlab struct {
+	buf []ChatCompletionStreamOutputChoice
+}
+
+// choiceSlabSize is how many chunks share an allocation. A chunk the
+// caller keeps keeps its whole array alive: about 7 KB.
+const choiceSlabSize = 64
+
+// one returns a slice of length and capacity 1 holding c: an append to it
+// copies, so no two chunks ever share an element.
+func (s *choiceSlab) one(c ChatCompletionStreamOutputChoice) []ChatCompletionStreamOutputChoice {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]ChatCompletionStreamOutputChoice, 0, choiceSlabSize)
+	}
+	s.buf = append(s.buf, c)
+	i := len(s.buf) - 1
+	return s.buf[i : i+1 : i+1]
 }
 
 func (d *scanner) delta(dst *StreamDelta) {
@@ -216,6 +260,7 @@ type scanner struct {
 	pos   int
 	depth int
 	err   error
+	slab  *choiceSlab // where one-choice slices come from, if not nil
 }
 
 // maxDepth bounds nesting so that a hostile payload cannot exhaust the stack.
@@ -349,7 +394,8 @@ func (d *scanner) optString() string {
 func (d *scanner) str() string {
 	start := d.pos + 1
 	high := false
-	for i := start; i < len(d.s); i++ {
+	i := plainRun(d.s, start, &high)
+	for ; i < len(d.s); i++ {
 		switch c := d.s[i]; {
 		case c == '"':
 			d.pos = i + 1
@@ -371,6 +417,35 @@ func (d *scanner) str() string {
 	d.pos = len(d.s)
 	d.fail("unterminated string")
 	return ""
+}
+
+// Masks for scanning eight bytes of a string at once.
+const (
+	lows  = 0x0101010101010101 // 0x01 in each byte
+	highs = 0x8080808080808080 // 0x80 in each byte
+)
+
+// plainRun returns the index of the first word-aligned group of eight
+// bytes of s, from i, that may hold a quote, a backslash or a control
+// character, or the start of the last partial group: str looks at the
+// bytes from there one at a time. It sets *high if a skipped byte is not
+// ASCII. Each test is exact for a whole word: a borrow can only spill from
+// a byte that matched, so a word that passes holds none of those bytes.
+func plainRun(s string, i int, high *bool) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := w ^ ('"' * lows)
+		b := w ^ ('\\' * lows)
+		special := (q-lows)&^q | (b-lows)&^b | (w-0x20*lows)&^w
+		if special&highs != 0 {
+			return i
+		}
+		if w&highs != 0 {
+			*high = true
+		}
+	}
+	return i
 }
 
 // escaped decodes a string that holds escapes, from start (after '"').

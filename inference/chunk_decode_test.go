@@ -3,6 +3,7 @@ package inference
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -125,4 +126,31 @@ func FuzzAccumulator(f *testing.F) {
 			acc.Message()
 		}
 	})
+}
+
+// TestStreamChunksDoNotShareChoices keeps every chunk of a stream whose
+// one-choice slices come from a shared array, then appends to one: no other
+// chunk may change.
+func TestStreamChunksDoNotShareChoices(t *testing.T) {
+	var body strings.Builder
+	for i := range 3 * choiceSlabSize {
+		fmt.Fprintf(&body, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"c%d\"}}]}\n\n", i)
+	}
+	body.WriteString("data: [DONE]\n\n")
+	var kept []ChatCompletionStreamOutput
+	err := readChatStream(strings.NewReader(body.String()), func(c ChatCompletionStreamOutput, _ error) bool {
+		kept = append(kept, c)
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range kept {
+		kept[i].Choices = append(kept[i].Choices, ChatCompletionStreamOutputChoice{Delta: StreamDelta{Content: "appended"}})
+	}
+	for i, c := range kept {
+		if len(c.Choices) != 2 || c.Choices[0].Delta.Content != fmt.Sprintf("c%d", i) || c.Choices[1].Delta.Content != "appended" {
+			t.Fatalf("chunk %d: %+v", i, c.Choices)
+		}
+	}
 }

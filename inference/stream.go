@@ -33,6 +33,7 @@ func sseError(err error) error {
 // a finish reason; io.ErrUnexpectedEOF (wrapped) at EOF otherwise.
 func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) bool) error {
 	finished := false
+	var slab choiceSlab
 	for ev, err := range sse.Read(r, sseConfig) {
 		if err != nil {
 			return sseError(err)
@@ -47,7 +48,7 @@ func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) b
 			return &StreamError{Message: serverMessage([]byte(ev.Data)), Raw: ev.Data}
 		}
 		var chunk ChatCompletionStreamOutput
-		if err := decodeChunk(ev.Data, &chunk); err != nil {
+		if err := decodeChunkFrom(ev.Data, &chunk, &slab); err != nil {
 			return err
 		}
 		chunk.Raw = ev.Data

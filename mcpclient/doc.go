@@ -63,7 +63,8 @@
 // # Events
 //
 // [Client.ProcessSingleTurnWithTools] yields the events of one turn: a
-// *[ChunkEvent] per streamed chunk, then a *[ToolCallEvent] per tool call,
+// *[ChunkEvent] per streamed chunk (one event, refilled: copy its Chunk to
+// keep it), then a *[ToolCallEvent] per tool call,
 // then a *[ToolResultEvent] per tool message in call order, and a
 // *[TurnEndEvent] last, with the token usage the provider reported (the
 // turn asks for it with stream_options, and stops asking a server that

@@ -10,6 +10,10 @@ import "github.com/tiny-agents-go/tiny-agents/inference"
 type Event interface{ isEvent() }
 
 // ChunkEvent carries one chunk of the model's streamed answer.
+//
+// A turn yields the same *ChunkEvent for each of its chunks, refilled: it
+// is valid until the loop body that received it returns. To keep a chunk,
+// keep a copy of Chunk; the strings and slices of a chunk are never reused.
 type ChunkEvent struct {
 	Chunk inference.ChatCompletionStreamOutput
 }

@@ -27,7 +27,8 @@ type TurnOptions struct {
 // a tool message for each, capped as [WithToolResultLimit] says.
 //
 // Events come in this order: a *ChunkEvent for every streamed chunk (a
-// provider's usage arrives in a last chunk with no choices); a
+// provider's usage arrives in a last chunk with no choices; the event is
+// reused from chunk to chunk, see [ChunkEvent]); a
 // *ToolCallEvent for every tool call, once the stream has ended; a
 // *ToolResultEvent for every call, in call order; a *TurnEndEvent last.
 // Before the calls start, the hook of [WithApprover], if any, is asked
@@ -82,6 +83,7 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 	}
 	var st streamedTurn
 	var acc inference.ChatCompletionAccumulator
+	chunkEv := new(ChunkEvent) // refilled for each chunk, see ChunkEvent
 	n := 0
 	for chunk, err := range c.completionStream(ctx, in) {
 		if err != nil {
@@ -106,7 +108,8 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 			st.exited = true
 			return st, true
 		}
-		if !yield(&ChunkEvent{Chunk: chunk}, nil) {
+		chunkEv.Chunk = chunk
+		if !yield(chunkEv, nil) {
 			return st, false
 		}
 	}

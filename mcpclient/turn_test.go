@@ -301,3 +301,37 @@ func TestNoTurnEndAfterAnError(t *testing.T) {
 		t.Errorf("err %v, turn ends %v: want an error and no TurnEndEvent", r.err, r.ends)
 	}
 }
+
+// TestTurnChunkEventIsRefilled holds the documented lifetime of a
+// *ChunkEvent: one event for the whole turn, and a copy of its Chunk taken
+// in the loop keeps that chunk whole.
+func TestTurnChunkEventIsRefilled(t *testing.T) {
+	c, _ := newClient(t, inferencetest.Step{Text: []string{"one", " two", " three"}})
+	msgs := []inference.ChatMessage{{Role: inference.RoleUser, Content: "go"}}
+	var first *mcpclient.ChunkEvent
+	var kept []inference.ChatCompletionStreamOutput
+	for ev, err := range c.ProcessSingleTurnWithTools(t.Context(), &msgs, mcpclient.TurnOptions{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ce, ok := ev.(*mcpclient.ChunkEvent)
+		if !ok {
+			continue
+		}
+		if first == nil {
+			first = ce
+		} else if ce != first {
+			t.Error("a new *ChunkEvent for a later chunk")
+		}
+		kept = append(kept, ce.Chunk)
+	}
+	var texts []string
+	for _, chunk := range kept {
+		for _, ch := range chunk.Choices {
+			texts = append(texts, ch.Delta.Content)
+		}
+	}
+	if got := strings.Join(texts, ""); got != "one two three" {
+		t.Errorf("copied chunks say %q", got)
+	}
+}
