@@ -15,6 +15,7 @@ build:
 
 test:
 	$(GO) test -race -count=1 ./...
+	cd third_party/santhosh-tekuri/jsonschema && $(GO) test -race -count=1 ./...
 
 lint: fmt-check vet staticcheck tidy-check
 
