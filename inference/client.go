@@ -169,10 +169,12 @@ func (c *Client) Provider() string { return c.provider }
 // from as many requests at once, and a smaller pool re-dials under load.
 const maxIdlePerHost = 256
 
-// readBufferSize is the default client's read buffer per connection, in
-// place of net/http's 4 KiB: a stream that arrives faster than it is
-// consumed is then taken in a few reads instead of one read per 4 KiB.
-const readBufferSize = 64 << 10
+// connBufferSize is the default client's read and write buffer per
+// connection, in place of net/http's 4 KiB: a stream that arrives faster
+// than it is consumed is taken in a few reads instead of one per 4 KiB, and
+// a request of up to about 64 KiB (headers and a conversation of a few
+// dozen messages) leaves in one write, one segment on the wire.
+const connBufferSize = 64 << 10
 
 // newHTTPClient returns the client used when the caller gives none: the
 // default transport with more idle connections per host, and a redirect
@@ -181,7 +183,7 @@ func newHTTPClient(proxy *url.URL, callerHeaders http.Header) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = maxIdlePerHost
 	t.MaxIdleConns = max(t.MaxIdleConns, maxIdlePerHost)
-	t.ReadBufferSize = readBufferSize
+	t.ReadBufferSize, t.WriteBufferSize = connBufferSize, connBufferSize
 	if proxy != nil {
 		t.Proxy = http.ProxyURL(proxy)
 	}

@@ -68,10 +68,19 @@ func (w *watchdog) err() error {
 	return &idleTimeoutError{method: w.method, url: w.url, idle: w.idle}
 }
 
+// uploadWatchMin is the smallest request body whose sending the watchdog
+// watches. A smaller one leaves in the same write as the headers (the
+// transport's write buffer holds both); wrapping it would make net/http,
+// which flushes the headers first for any body it does not know to be in
+// memory, send every request in two writes. At 64 KiB even a slow link
+// sends it well within any sensible idle timeout.
+const uploadWatchMin = 64 << 10
+
 // watchUpload makes the sending of req's body count as activity, so that
-// a large upload on a slow link is not taken for a silent server.
+// a large upload on a slow link is not taken for a silent server. Bodies
+// under uploadWatchMin are left alone.
 func (w *watchdog) watchUpload(req *http.Request) {
-	if req.Body == nil || req.Body == http.NoBody {
+	if req.Body == nil || req.Body == http.NoBody || (req.ContentLength >= 0 && req.ContentLength < uploadWatchMin) {
 		return
 	}
 	req.Body = &watchedBody{ReadCloser: req.Body, w: w}
