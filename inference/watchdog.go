@@ -69,12 +69,12 @@ func (w *watchdog) err() error {
 }
 
 // uploadWatchMin is the smallest request body whose sending the watchdog
-// watches. A smaller one leaves in the same write as the headers (the
-// transport's write buffer holds both); wrapping it would make net/http,
-// which flushes the headers first for any body it does not know to be in
-// memory, send every request in two writes. At 64 KiB even a slow link
-// sends it well within any sensible idle timeout.
-const uploadWatchMin = 64 << 10
+// watches: the default transport's write buffer. A smaller body leaves in
+// the same write as the headers; wrapping it would make net/http, which
+// flushes the headers first for any body it does not know to be in memory,
+// send every request in two writes. Even a slow link sends 16 KiB well
+// within any sensible idle timeout.
+const uploadWatchMin = writeBufferSize
 
 // watchUpload makes the sending of req's body count as activity, so that
 // a large upload on a slow link is not taken for a silent server. Bodies
