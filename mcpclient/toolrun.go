@@ -136,7 +136,19 @@ func (c *Client) planCall(call inference.ToolCall, exitTools []inference.Tool) *
 // startCalls starts the calls to run, in order, at most c.maxParallel at
 // once, each in ctx; once ctx ends, the calls not started yet are not
 // started. It returns a function that waits until every call has ended.
+// A turn with one call to make, the common case, makes it here, on the
+// caller's goroutine: no goroutine to start, grow and hand over to.
 func (c *Client) startCalls(ctx context.Context, runs []*toolRun) (wait func()) {
+	if only := soleRun(runs); only != nil {
+		if ctx.Err() != nil {
+			only.notStarted = true
+			only.answer(notRunCancelled)
+		} else {
+			only.result, only.err = only.run(ctx)
+			close(only.done)
+		}
+		return func() {}
+	}
 	slots := make(chan struct{}, c.maxParallel)
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -162,6 +174,21 @@ func (c *Client) startCalls(ctx context.Context, runs []*toolRun) (wait func()) 
 		}
 	})
 	return wg.Wait
+}
+
+// soleRun returns the one call of runs that must run, or nil when there
+// are none or several.
+func soleRun(runs []*toolRun) *toolRun {
+	var only *toolRun
+	for _, r := range runs {
+		if r.run != nil {
+			if only != nil {
+				return nil
+			}
+			only = r
+		}
+	}
+	return only
 }
 
 // runCalls runs the tool calls of a turn, appends their tool messages to
