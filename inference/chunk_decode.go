@@ -425,9 +425,9 @@ const (
 	highs = 0x8080808080808080 // 0x80 in each byte
 )
 
-// plainRun returns the index of the first word-aligned group of eight
-// bytes of s, from i, that may hold a quote, a backslash or a control
-// character, or the start of the last partial group: str looks at the
+// plainRun steps through s from i eight bytes at a time and returns the
+// start of the first group of eight that holds a quote, a backslash or a
+// control character, or of the partial group at the end: str looks at the
 // bytes from there one at a time. It sets *high if a skipped byte is not
 // ASCII. Each test is exact for a whole word: a borrow can only spill from
 // a byte that matched, so a word that passes holds none of those bytes.
