@@ -40,11 +40,12 @@ bench:
 bench-stream:
 	python3 scripts/bench_stream.py --chunks 100000 --runs 7
 
-# Every fuzz target, FUZZTIME each: stream chunks, SSE streams, the
+# Every fuzz target, FUZZTIME each: stream chunks and their strings, SSE streams, the
 # accumulator, embeddings, the JSON string encoder, Retry-After, server
 # messages, agent.json with input substitution, tool results, fsserver paths.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChunk$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
+	$(GO) test -run '^$$' -fuzz '^FuzzChunkString$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzAccumulator$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseEmbeddings$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/
 	$(GO) test -run '^$$' -fuzz '^FuzzAppendJSONString$$' -fuzztime $(FUZZTIME) -timeout $(FUZZTIMEOUT) ./inference/

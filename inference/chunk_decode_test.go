@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // chunkSeeds are payloads seen from real providers, in their shapes.
@@ -152,5 +153,55 @@ func TestStreamChunksDoNotShareChoices(t *testing.T) {
 		if len(c.Choices) != 2 || c.Choices[0].Delta.Content != fmt.Sprintf("c%d", i) || c.Choices[1].Delta.Content != "appended" {
 			t.Fatalf("chunk %d: %+v", i, c.Choices)
 		}
+	}
+}
+
+// TestStringScanAtEveryOffset puts each byte the string scan must stop at
+// (an escaped quote, an escape, a control character) and a non-ASCII rune
+// at every offset of strings around the eight-byte groups it reads, and
+// checks the value against encoding/json's.
+func TestStringScanAtEveryOffset(t *testing.T) {
+	for _, special := range []string{`\"`, `\\`, `\n`, `\u00e9`, "é", "\x01", "\x1f", "\xff"} {
+		for n := range 20 {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + special + strings.Repeat("b", n-at)
+				checkStringValue(t, s)
+			}
+		}
+	}
+}
+
+// FuzzChunkString checks the decoder's string values against
+// encoding/json's: for {"id":"<s>"} with s any valid UTF-8, both accept or
+// both refuse, and accepted values are equal.
+func FuzzChunkString(f *testing.F) {
+	for _, s := range []string{"plain text of some length", `a \"quote\" and a \\ backslash`, "tab\there", `\u00e9t\u00e9`, "née", "\x1f", `x","y":"z`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if utf8.ValidString(s) {
+			checkStringValue(t, s)
+		}
+	})
+}
+
+func checkStringValue(t *testing.T, s string) {
+	t.Helper()
+	data := `{"id":"` + s + `"}`
+	var m map[string]any
+	jerr := json.Unmarshal([]byte(data), &m)
+	want, isString := m["id"].(string)
+	if jerr == nil && (len(m) != 1 || !isString) {
+		return // other keys or types: not a test of the string scan
+	}
+	var c ChatCompletionStreamOutput
+	err := decodeChunk(data, &c)
+	switch {
+	case jerr != nil && err == nil:
+		t.Errorf("decodeChunk accepted %q, which encoding/json refuses (%v)", data, jerr)
+	case jerr == nil && err != nil:
+		t.Errorf("decodeChunk refused %q: %v", data, err)
+	case jerr == nil && c.ID != want:
+		t.Errorf("decodeChunk(%q).ID = %q, encoding/json says %q", data, c.ID, want)
 	}
 }
