@@ -71,9 +71,10 @@ func BenchmarkDecodeChunk(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.data)))
 			b.ReportAllocs()
+			var slab choiceSlab
 			for b.Loop() {
 				var c ChatCompletionStreamOutput
-				if err := decodeChunk(bc.data, &c); err != nil {
+				if err := decodeChunk(bc.data, &c, &slab); err != nil {
 					b.Fatal(err)
 				}
 			}

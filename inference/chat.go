@@ -27,7 +27,7 @@ func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*
 	}
 	defer cancel()
 	defer resp.Body.Close()
-	body, err := readBody(resp, c.maxJSON, false)
+	body, err := c.readBody(resp, false)
 	if err != nil {
 		return nil, classifyErr(ctx, req.op, err)
 	}

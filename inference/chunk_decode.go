@@ -15,15 +15,10 @@ import (
 // without escapes are substrings of data (no copy), unknown fields are
 // skipped, and the input is still checked to be well-formed JSON. An
 // {"error":...} payload becomes a *StreamError; anything malformed an error
-// that matches [ErrMalformedStream] and quotes the payload.
-func decodeChunk(data string, dst *ChatCompletionStreamOutput) error {
-	return decodeChunkFrom(data, dst, nil)
-}
-
-// decodeChunkFrom is decodeChunk taking a one-choice Choices slice from
-// slab when it is not nil: most chunks of a stream carry one choice, and one
-// allocation then serves a few dozen chunks.
-func decodeChunkFrom(data string, dst *ChatCompletionStreamOutput, slab *choiceSlab) error {
+// that matches [ErrMalformedStream] and quotes the payload. A one-choice
+// Choices slice is cut from slab: most chunks of a stream carry one
+// choice, and one allocation then serves a few dozen chunks.
+func decodeChunk(data string, dst *ChatCompletionStreamOutput, slab *choiceSlab) error {
 	d := scanner{s: data, slab: slab}
 	isError := false
 	for st := 0; ; {
@@ -101,15 +96,13 @@ func (d *scanner) choices() []ChatCompletionStreamOutputChoice {
 			out = append(out, c)
 		}
 	}
-	switch {
-	case n == 0:
+	switch n {
+	case 0:
 		return []ChatCompletionStreamOutputChoice{}
-	case n > 1:
-		return out
-	case d.slab == nil:
-		return []ChatCompletionStreamOutputChoice{first}
+	case 1:
+		return d.slab.one(first)
 	}
-	return d.slab.one(first)
+	return out
 }
 
 // choiceSlab hands out one-choice slices cut from a shared array.
@@ -260,7 +253,7 @@ type scanner struct {
 	pos   int
 	depth int
 	err   error
-	slab  *choiceSlab // where one-choice slices come from, if not nil
+	slab  *choiceSlab // where one-choice slices come from
 }
 
 // maxDepth bounds nesting so that a hostile payload cannot exhaust the stack.

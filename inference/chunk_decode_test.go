@@ -27,7 +27,7 @@ var chunkSeeds = []string{
 func TestDecodeChunkMatchesEncodingJSON(t *testing.T) {
 	for _, data := range chunkSeeds {
 		var got, want ChatCompletionStreamOutput
-		if err := decodeChunk(data, &got); err != nil {
+		if err := decodeChunk(data, &got, new(choiceSlab)); err != nil {
 			t.Errorf("decodeChunk(%s): %v", data, err)
 			continue
 		}
@@ -43,7 +43,7 @@ func TestDecodeChunkMatchesEncodingJSON(t *testing.T) {
 func TestDecodeChunkVariants(t *testing.T) {
 	var c ChatCompletionStreamOutput
 	data := `{"choices":[{"index":0,"delta":{"reasoning_content":"think","tool_calls":[{"index":0,"id":"c","function":{"name":"f","arguments":{"a":1}}}]}}]}`
-	if err := decodeChunk(data, &c); err != nil {
+	if err := decodeChunk(data, &c, new(choiceSlab)); err != nil {
 		t.Fatal(err)
 	}
 	d := c.Choices[0].Delta
@@ -51,7 +51,7 @@ func TestDecodeChunkVariants(t *testing.T) {
 		t.Errorf("got reasoning %q, arguments %q", d.Reasoning, d.ToolCalls[0].Function.Arguments)
 	}
 	c = ChatCompletionStreamOutput{}
-	if err := decodeChunk("{\"created\":1.7e9,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bad \xff byte\"}}]}", &c); err != nil {
+	if err := decodeChunk("{\"created\":1.7e9,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bad \xff byte\"}}]}", &c, new(choiceSlab)); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Choices[0].Delta.Content; got != "bad \uFFFD byte" {
@@ -74,16 +74,16 @@ func TestDecodeChunkRejectsMalformed(t *testing.T) {
 	}
 	for _, data := range bad {
 		var c ChatCompletionStreamOutput
-		err := decodeChunk(data, &c)
+		err := decodeChunk(data, &c, new(choiceSlab))
 		if err == nil || !strings.Contains(err.Error(), "malformed stream chunk") {
 			t.Errorf("decodeChunk(%.60q) = %v, want a malformed-chunk error", data, err)
 		}
 	}
 	var se *StreamError
-	if err := decodeChunk(`{"error":{"message":"quota"},"choices":[]}`, new(ChatCompletionStreamOutput)); !errors.As(err, &se) || se.Message != "quota" {
+	if err := decodeChunk(`{"error":{"message":"quota"},"choices":[]}`, new(ChatCompletionStreamOutput), new(choiceSlab)); !errors.As(err, &se) || se.Message != "quota" {
 		t.Errorf("error payload gave %v", err)
 	}
-	if err := decodeChunk(`{"error":null,"choices":[]}`, new(ChatCompletionStreamOutput)); err != nil {
+	if err := decodeChunk(`{"error":null,"choices":[]}`, new(ChatCompletionStreamOutput), new(choiceSlab)); err != nil {
 		t.Errorf("a null error field is not an error, got %v", err)
 	}
 }
@@ -97,7 +97,7 @@ func FuzzDecodeChunk(f *testing.F) {
 	f.Add(`{"id":"a` + "\x00" + `"}`)
 	f.Fuzz(func(t *testing.T, data string) {
 		var c ChatCompletionStreamOutput
-		err := decodeChunk(data, &c)
+		err := decodeChunk(data, &c, new(choiceSlab))
 		var se *StreamError
 		if (err == nil || errors.As(err, &se)) && !json.Valid([]byte(data)) {
 			t.Errorf("decodeChunk accepted invalid JSON %q", data)
@@ -117,7 +117,7 @@ func FuzzAccumulator(f *testing.F) {
 		var acc ChatCompletionAccumulator
 		for _, data := range []string{a, b, a} {
 			var c ChatCompletionStreamOutput
-			if decodeChunk(data, &c) != nil {
+			if decodeChunk(data, &c, new(choiceSlab)) != nil {
 				continue
 			}
 			if err := acc.Add(c); err != nil {
@@ -195,7 +195,7 @@ func checkStringValue(t *testing.T, s string) {
 		return // other keys or types: not a test of the string scan
 	}
 	var c ChatCompletionStreamOutput
-	err := decodeChunk(data, &c)
+	err := decodeChunk(data, &c, new(choiceSlab))
 	switch {
 	case jerr != nil && err == nil:
 		t.Errorf("decodeChunk accepted %q, which encoding/json refuses (%v)", data, jerr)

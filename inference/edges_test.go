@@ -35,7 +35,8 @@ func TestRedactURL(t *testing.T) {
 
 func TestReadBodyContentLengthOverLimit(t *testing.T) {
 	resp := &http.Response{ContentLength: 11, Body: io.NopCloser(panicReader{})}
-	if _, err := readBody(resp, 10, false); !errors.Is(err, ErrResponseTooLarge) {
+	c := &Client{maxJSON: 10, maxMedia: 1 << 20}
+	if _, err := c.readBody(resp, false); !errors.Is(err, ErrResponseTooLarge) {
 		t.Errorf("err = %v, want ErrResponseTooLarge before any read", err)
 	}
 }

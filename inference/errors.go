@@ -106,6 +106,9 @@ func newHTTPError(resp *http.Response, body []byte) *HTTPError {
 // loses everything from '?' or '#' on and, after "://", everything up to
 // the last '@'.
 func redactURL(u string) string {
+	if !strings.ContainsAny(u, "@?#") {
+		return u // nothing to take out: spare the parse on every request
+	}
 	if p, err := url.Parse(u); err == nil {
 		p.User = nil
 		p.RawQuery, p.ForceQuery = "", false

@@ -98,20 +98,16 @@ func sizeString(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// limit returns the bound for an answer of the given kind.
-func (c *Client) limit(media bool) int64 {
-	if media {
-		return c.maxMedia
-	}
-	return c.maxJSON
-}
-
 // readBody reads resp's body whole, failing with a [tooLargeError] as soon
-// as it holds more than limit bytes. A Content-Length over the limit fails
+// as it holds more than the client's limit for a media or a JSON answer. A Content-Length over the limit fails
 // before anything is read, and one under it sizes the buffer at once; an
 // unknown length grows the buffer by doubling, never past limit+1, so the
 // memory used stays under about 1.5 times the limit.
-func readBody(resp *http.Response, limit int64, media bool) ([]byte, error) {
+func (c *Client) readBody(resp *http.Response, media bool) ([]byte, error) {
+	limit := c.maxJSON
+	if media {
+		limit = c.maxMedia
+	}
 	if resp.ContentLength > limit {
 		return nil, bodyTooLarge(limit, media)
 	}

@@ -132,7 +132,7 @@ func (c *Client) fetchMedia(ctx context.Context, u string, d *mediaData) error {
 		return fmt.Errorf("%w: fetching %s: %d %s", ErrMedia, ru, resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	decodeBody(resp)
-	d.data, err = readBody(resp, c.maxMedia, true)
+	d.data, err = c.readBody(resp, true)
 	if err != nil {
 		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, ru, err)
 	}

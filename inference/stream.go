@@ -28,27 +28,39 @@ func sseError(err error) error {
 	return err
 }
 
+// eachEvent calls fn for each event of an SSE stream that carries data,
+// until a [DONE] event (done is then true), the end of the body, or an
+// error from the reader or from fn, which it returns.
+func eachEvent(r io.Reader, fn func(ev sse.Event) error) (done bool, err error) {
+	for ev, err := range sse.Read(r, sseConfig) {
+		if err != nil {
+			return false, sseError(err)
+		}
+		if ev.Data == "" {
+			continue
+		}
+		if ev.Data == "[DONE]" {
+			return true, nil
+		}
+		if err := fn(ev); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
 // readChatStream yields the chunks of an SSE chat completion stream. It
 // returns nil after [DONE] or, when the server sends no [DONE], at EOF after
 // a finish reason; io.ErrUnexpectedEOF (wrapped) at EOF otherwise.
 func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) bool) error {
 	finished := false
 	var slab choiceSlab
-	for ev, err := range sse.Read(r, sseConfig) {
-		if err != nil {
-			return sseError(err)
-		}
-		if ev.Data == "" {
-			continue
-		}
-		if ev.Data == "[DONE]" {
-			return nil
-		}
+	done, err := eachEvent(r, func(ev sse.Event) error {
 		if ev.Type == "error" {
 			return &StreamError{Message: serverMessage([]byte(ev.Data)), Raw: ev.Data}
 		}
 		var chunk ChatCompletionStreamOutput
-		if err := decodeChunkFrom(ev.Data, &chunk, &slab); err != nil {
+		if err := decodeChunk(ev.Data, &chunk, &slab); err != nil {
 			return err
 		}
 		chunk.Raw = ev.Data
@@ -60,9 +72,10 @@ func readChatStream(r io.Reader, yield func(ChatCompletionStreamOutput, error) b
 		if !yield(chunk, nil) {
 			return errStopped
 		}
-	}
-	if finished {
 		return nil
+	})
+	if err != nil || done || finished {
+		return err
 	}
 	return fmt.Errorf("stream ended before [DONE] or a finish reason: %w", io.ErrUnexpectedEOF)
 }

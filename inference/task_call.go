@@ -296,7 +296,7 @@ func (c *Client) roundTrip(ctx context.Context, req *request) (*rawResponse, err
 	}
 	defer cancel()
 	defer resp.Body.Close()
-	data, err := readBody(resp, c.limit(req.media), req.media)
+	data, err := c.readBody(resp, req.media)
 	if err != nil {
 		return nil, classifyErr(ctx, req.op, err)
 	}

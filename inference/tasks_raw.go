@@ -98,39 +98,36 @@ func (c *Client) rawCall(ctx context.Context, task Task, body any, opts []CallOp
 // readRawStream yields the data of each event of an SSE stream as raw
 // JSON, until [DONE] or the end of the body.
 func readRawStream(r io.Reader, yield func(json.RawMessage, error) bool) error {
-	for ev, err := range sse.Read(r, sseConfig) {
-		if err != nil {
-			return sseError(err)
-		}
-		if ev.Data == "" {
-			continue
-		}
-		if ev.Data == "[DONE]" {
-			return nil
-		}
+	_, err := eachEvent(r, func(ev sse.Event) error {
 		data := []byte(ev.Data)
-		if ev.Type == "error" || isErrorEvent(data) {
+		isError, valid := inspectEvent(data)
+		if ev.Type == "error" || isError {
 			return &StreamError{Message: serverMessage(data), Raw: ev.Data}
 		}
-		if !json.Valid(data) {
+		if !valid {
 			return &malformedError{what: "event", data: ev.Data, err: errors.New("not JSON")}
 		}
 		if !yield(json.RawMessage(data), nil) {
 			return errStopped
 		}
-	}
-	return nil
+		return nil
+	})
+	return err
 }
 
-// isErrorEvent reports event data of the form {"error": ...}.
-func isErrorEvent(data []byte) bool {
+// inspectEvent reports whether event data is JSON, and whether it is of
+// the form {"error": ...}, in one pass over an object.
+func inspectEvent(data []byte) (isError, valid bool) {
 	if firstByte(data) != '{' {
-		return false
+		return false, json.Valid(data)
 	}
 	var e struct {
 		Error json.RawMessage `json:"error"`
 	}
-	return json.Unmarshal(data, &e) == nil && len(e.Error) > 0 && string(e.Error) != "null"
+	if json.Unmarshal(data, &e) != nil {
+		return false, false
+	}
+	return len(e.Error) > 0 && string(e.Error) != "null", true
 }
 
 // ErrNotOffered is returned by calls the Hugging Face services no longer

@@ -188,17 +188,8 @@ type textGenerationEvent struct {
 // the event that carries the generated text (or [DONE], or a finish
 // reason), a *TextGenerationError for an error event.
 func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput, error) bool) error {
-	done := false
-	for ev, err := range sse.Read(r, sseConfig) {
-		if err != nil {
-			return sseError(err)
-		}
-		if ev.Data == "" {
-			continue
-		}
-		if ev.Data == "[DONE]" {
-			return nil
-		}
+	last := false // the event with the generated text, details or a finish reason came
+	done, err := eachEvent(r, func(ev sse.Event) error {
 		if te := tgiError([]byte(ev.Data)); te != nil {
 			return te
 		}
@@ -213,22 +204,23 @@ func readTextGenerationStream(r io.Reader, yield func(TextGenerationStreamOutput
 				out.Token.Text = d.Content
 			}
 			if fr := e.Choices[0].FinishReason; fr != nil && *fr != "" {
-				done = true
+				last = true
 			}
 		}
 		if e.Final != nil {
 			out.GeneratedText = *e.Final
-			done = true
+			last = true
 		}
 		if out.Details != nil {
-			done = true
+			last = true
 		}
 		if !yield(out, nil) {
 			return errStopped
 		}
-	}
-	if done {
 		return nil
+	})
+	if err != nil || done || last {
+		return err
 	}
 	return fmt.Errorf("stream ended before the last token: %w", io.ErrUnexpectedEOF)
 }

@@ -22,7 +22,10 @@ import (
 
 // modelKwargsNotUsed matches the pipeline's message; the quotes around
 // model_kwargs differ between versions.
-var modelKwargsNotUsed = regexp.MustCompile("The following [`'\"]?model_kwargs[`'\"]? are not used by the model: \\[([^\\]]*)\\]")
+// It is compiled on first use: the error is rare, and start-up is not.
+var modelKwargsNotUsed = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("The following [`'\"]?model_kwargs[`'\"]? are not used by the model: \\[([^\\]]*)\\]")
+})
 
 // unusedParams remembers, per model, the generation parameters its server
 // refused. It is safe for concurrent use.
@@ -63,9 +66,9 @@ func refusedParams(err error) []string {
 	if !errors.As(err, &he) || he.StatusCode != http.StatusBadRequest {
 		return nil
 	}
-	m := modelKwargsNotUsed.FindStringSubmatch(he.ServerMessage)
+	m := modelKwargsNotUsed().FindStringSubmatch(he.ServerMessage)
 	if m == nil {
-		m = modelKwargsNotUsed.FindStringSubmatch(string(he.Body))
+		m = modelKwargsNotUsed().FindStringSubmatch(string(he.Body))
 	}
 	if m == nil {
 		return nil
