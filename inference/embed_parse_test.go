@@ -2,6 +2,7 @@ package inference
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -136,4 +137,35 @@ func BenchmarkEmbeddings1000x768(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkOpenAIEmbeddings100x1024 reads the OpenAI answer shape
+// ({"data":[{"embedding":[...]}]}) that several providers send.
+func BenchmarkOpenAIEmbeddings100x1024(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"object":"list","data":[`)
+	for i := range 100 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"object":"embedding","index":%d,"embedding":[`, i)
+		for j := range 1024 {
+			if j > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, "%.8f", float32(j)/3000-0.17)
+		}
+		sb.WriteString("]}")
+	}
+	sb.WriteString(`]}`)
+	r := &rawResponse{data: []byte(sb.String())}
+	tc := &taskCall{task: TaskFeatureExtraction}
+	b.SetBytes(int64(len(r.data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		e, err := tc.openAIEmbeddings(r)
+		if err != nil || len(e.Values) != 100*1024 {
+			b.Fatal(err)
+		}
+	}
 }

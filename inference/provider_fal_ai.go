@@ -172,11 +172,7 @@ func falImageToImageBody(tc *taskCall) (map[string]any, error) {
 	}
 	img := tc.media.urlOrDataURL("image/jpeg")
 	m := withParams(tc, map[string]any{"image_url": img, "image_urls": []string{img}})
-	if size, ok := m["target_size"]; ok {
-		m["image_size"] = size
-		delete(m, "target_size")
-	}
-	return m, nil
+	return falImageSize(m), nil
 }
 
 // falImageToVideoBody is {"image_url": URL, ...parameters}.
@@ -343,4 +339,14 @@ func falSpeechRecognitionResult(_ context.Context, tc *taskCall, r *rawResponse)
 		res.Chunks = chunks
 	}
 	return jsonResult(res)
+}
+
+// falImageSize renames the task's target_size parameter to fal's
+// image_size, in place, and returns m.
+func falImageSize(m map[string]any) map[string]any {
+	if size, ok := m["target_size"]; ok {
+		m["image_size"] = size
+		delete(m, "target_size")
+	}
+	return m
 }

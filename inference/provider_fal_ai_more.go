@@ -74,11 +74,7 @@ func falImageTextToImageBody(tc *taskCall) (map[string]any, error) {
 		return falImageToImageBody(tc)
 	}
 	m := withParams(tc, map[string]any{})
-	if size, ok := m["target_size"]; ok {
-		m["image_size"] = size
-		delete(m, "target_size")
-	}
-	return m, nil
+	return falImageSize(m), nil
 }
 
 // falImageTextToVideoBody is the image-to-video body when an image is

@@ -46,21 +46,30 @@ type novitaTaskResult struct {
 	} `json:"videos"`
 }
 
-// novitaVideoResponse polls the task the creation answer names until it
-// succeeds, then downloads the first video.
-func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
+// novitaTaskID reads the task_id of a creation answer.
+func novitaTaskID(tc *taskCall, r *rawResponse) (string, error) {
 	var created struct {
 		TaskID string `json:"task_id"`
 	}
 	if err := tc.decodeJSON(r, &created); err != nil {
-		return nil, err
+		return "", err
 	}
 	if created.TaskID == "" {
-		return nil, tc.unexpected(r, "no task_id")
+		return "", tc.unexpected(r, "no task_id")
 	}
-	resultURL := tc.target.base + "/v3/async/task-result?task_id=" + url.QueryEscape(created.TaskID)
+	return created.TaskID, nil
+}
+
+// novitaVideoResponse polls the task the creation answer names until it
+// succeeds, then downloads the first video.
+func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
+	taskID, err := novitaTaskID(tc, r)
+	if err != nil {
+		return nil, err
+	}
+	resultURL := tc.target.base + "/v3/async/task-result?task_id=" + url.QueryEscape(taskID)
 	var result novitaTaskResult
-	r, err := tc.poll(ctx, resultURL, func(pr *rawResponse) (jobState, error) {
+	r, err = tc.poll(ctx, resultURL, func(pr *rawResponse) (jobState, error) {
 		result = novitaTaskResult{}
 		if err := json.Unmarshal(pr.data, &result); err != nil || result.Task == nil || result.Task.Status == "" {
 			return jobPending, tc.unexpected(pr, "no task.status")
@@ -69,7 +78,7 @@ func novitaVideoResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*ra
 		case "TASK_STATUS_SUCCEED":
 			return jobDone, nil
 		case "TASK_STATUS_FAILED":
-			return jobPending, jobFailed("novita task %s failed", created.TaskID)
+			return jobPending, jobFailed("novita task %s failed", taskID)
 		}
 		return jobPending, nil
 	})

@@ -111,18 +111,13 @@ type novitaMiniMaxTask struct {
 // novitaMiniMaxResponse polls the job the creation answer names until it
 // succeeds, then downloads the video.
 func novitaMiniMaxResponse(ctx context.Context, tc *taskCall, r *rawResponse) (*rawResponse, error) {
-	var created struct {
-		TaskID string `json:"task_id"`
-	}
-	if err := tc.decodeJSON(r, &created); err != nil {
+	taskID, err := novitaTaskID(tc, r)
+	if err != nil {
 		return nil, err
 	}
-	if created.TaskID == "" {
-		return nil, tc.unexpected(r, "no task_id")
-	}
-	queryURL := strings.TrimRight(tc.target.base, "/") + "/v3/minimax/v2/query/video_generation/" + url.PathEscape(created.TaskID)
+	queryURL := strings.TrimRight(tc.target.base, "/") + "/v3/minimax/v2/query/video_generation/" + url.PathEscape(taskID)
 	var job novitaMiniMaxTask
-	r, err := tc.poll(ctx, queryURL, func(pr *rawResponse) (jobState, error) {
+	r, err = tc.poll(ctx, queryURL, func(pr *rawResponse) (jobState, error) {
 		job = novitaMiniMaxTask{}
 		if err := json.Unmarshal(pr.data, &job); err != nil || job.Task.Status == "" {
 			return jobPending, tc.unexpected(pr, "no task.status")
