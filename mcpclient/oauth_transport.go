@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/inference"
 )
 
 // maxAuthorizations bounds the sign-ins one request may cause: a server
@@ -225,13 +227,18 @@ func gaveUp(ch *challenge) error {
 }
 
 // authTransport adds the server's token to requests and answers its
-// challenges; see authenticator.
+// challenges; see authenticator. A request to another origin than the
+// server's, where a redirect leads, goes out as it is: without the token,
+// and its challenges are not answered.
 type authTransport struct {
 	base http.RoundTripper
 	a    *authenticator
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if originOf(req.URL) != originOf(t.a.url) {
+		return t.base.RoundTrip(req)
+	}
 	ctx := req.Context()
 	tok, err := t.a.current(ctx)
 	if err != nil {
@@ -276,12 +283,35 @@ func closeBody(req *http.Request) {
 	}
 }
 
+// originOf returns "scheme://host:port" of u, with the scheme's default
+// port made explicit, so that http://h and http://h:80 are one origin.
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
 // oauthClient returns the HTTP client of an sse or http server: base, and
-// the server's OAuth unless it is off.
+// the server's OAuth unless it is off. It follows redirects with
+// inference.CheckRedirect: a redirect to another origin takes none of the
+// server's headers but a few harmless ones. It returns an error when the
+// server's auth settings or URL are not usable.
 func (c *Client) oauthClient(cfg ServerConfig, name string, base http.RoundTripper) (*http.Client, error) {
 	a, err := c.newAuthenticator(cfg, name)
-	if err != nil || a == nil {
-		return &http.Client{Transport: base}, err
+	if err != nil {
+		return nil, err
 	}
-	return &http.Client{Transport: &authTransport{base: base, a: a}}, nil
+	hc := &http.Client{Transport: base, CheckRedirect: inference.CheckRedirect}
+	if a != nil {
+		hc.Transport = &authTransport{base: base, a: a}
+	}
+	return hc, nil
 }
