@@ -14,6 +14,8 @@ import (
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/atomicfile"
 	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 const hubDataset = "tiny-agents/tiny-agents"
@@ -67,7 +69,7 @@ const maxHubFile = 4 << 20
 
 func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) {
 	url := hub + "/datasets/" + hubDataset + "/resolve/main/" + path
-	shown := plainURL(url)
+	shown := urlredact.URL(url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", shown, err)
@@ -100,16 +102,6 @@ func fetchHubFile(ctx context.Context, hub, path, token string) ([]byte, error) 
 		return nil, fmt.Errorf("fetching %s: larger than %d MiB, which no agent file needs", shown, maxHubFile>>20)
 	}
 	return data, nil
-}
-
-// plainURL is u without userinfo and query, for messages.
-func plainURL(u string) string {
-	p, err := neturl.Parse(u)
-	if err != nil {
-		return "(an invalid URL)"
-	}
-	p.User, p.RawQuery, p.Fragment = nil, "", ""
-	return p.String()
 }
 
 // cacheDir is the Hub cache: dir if given, else where huggingface_hub

@@ -8,6 +8,8 @@ import (
 	"io"
 	"iter"
 	"net/http"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // ChatCompletion sends a chat completion request and waits for the whole
@@ -114,7 +116,7 @@ func (c *Client) chatRequest(ctx context.Context, in *ChatCompletionInput, strea
 // endpoint's URL without userinfo and query.
 func (t target) name() string {
 	if t.provider == "" {
-		return redactURL(t.url)
+		return urlredact.URL(t.url)
 	}
 	return "provider " + t.provider
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Default endpoints, overridden by HF_ENDPOINT and HF_ROUTER_URL or by
@@ -132,7 +134,7 @@ func NewClient(opts ...Option) (*Client, error) {
 func (cfg *config) validate() error {
 	if cfg.model != "" && cfg.baseURL != "" {
 		return fmt.Errorf("%w: model %q and base URL %q given together; the base URL is an alias of a URL model, give one of them",
-			ErrInvalidOption, redactURL(cfg.model), redactURL(cfg.baseURL))
+			ErrInvalidOption, urlredact.URL(cfg.model), urlredact.URL(cfg.baseURL))
 	}
 	if cfg.token != "" && cfg.apiKey != "" && cfg.token != cfg.apiKey {
 		return fmt.Errorf("%w: token and API key given with different values; the API key is an alias of the token, give one of them", ErrInvalidOption)
@@ -152,7 +154,7 @@ func (cfg *config) validate() error {
 	}
 	if isURL(target) && p != "" && p != ProviderAuto && p != "hf-inference" {
 		return fmt.Errorf("%w: URL model %q given with provider %q; a URL is called directly, drop the provider or pass a Hub model id",
-			ErrInvalidOption, redactURL(target), p)
+			ErrInvalidOption, urlredact.URL(target), p)
 	}
 	return nil
 }

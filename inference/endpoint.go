@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // This file holds the calls a deployed Text Generation Inference (TGI) or
@@ -29,9 +31,9 @@ func (c *Client) HealthCheck(ctx context.Context, endpoint string) error {
 	endpoint = firstNonEmpty(endpoint, c.model)
 	if !isURL(endpoint) {
 		return fmt.Errorf("%w: a health check needs the URL of a deployed endpoint (TGI or TEI), not %q; see ModelStatus for Hub models",
-			ErrInvalidOption, redactURL(endpoint))
+			ErrInvalidOption, urlredact.URL(endpoint))
 	}
-	req := c.endpointRequest(endpointRoute(endpoint, "/health"), "health check of "+redactURL(endpoint))
+	req := c.endpointRequest(endpointRoute(endpoint, "/health"), "health check of "+urlredact.URL(endpoint))
 	req.noRetry = true
 	resp, cancel, err := c.send(ctx, req)
 	if err != nil {
@@ -65,7 +67,7 @@ func (c *Client) EndpointInfo(ctx context.Context, model string) (map[string]any
 	default:
 		u = joinURL(c.routerURL, "/hf-inference/models/"+model+"/info")
 	}
-	op := "endpoint info of " + redactURL(model)
+	op := "endpoint info of " + urlredact.URL(model)
 	r, err := c.roundTrip(ctx, c.endpointRequest(u, op))
 	if err != nil {
 		return nil, withOp(op, err)
@@ -75,7 +77,7 @@ func (c *Client) EndpointInfo(ctx context.Context, model string) (map[string]any
 		return info, nil
 	}
 	if err := json.Unmarshal(r.data, &info); err != nil {
-		return nil, &ResponseError{Task: "endpoint-info", Provider: redactURL(model), Body: truncate(r.data, 200), Err: err}
+		return nil, &ResponseError{Task: "endpoint-info", Provider: urlredact.URL(model), Body: truncate(r.data, 200), Err: err}
 	}
 	return info, nil
 }

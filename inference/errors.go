@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Sentinel errors. Callers test for them with errors.Is; the returned errors
@@ -93,38 +95,10 @@ func newHTTPError(resp *http.Response, body []byte) *HTTPError {
 	}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
-		e.URL = redactURL(resp.Request.URL.String())
+		e.URL = urlredact.URL(resp.Request.URL.String())
 	}
 	e.ServerMessage = serverMessage(body)
 	return e
-}
-
-// redactURL returns u without the parts that may hold a secret: the
-// userinfo ("user:password@"), the query (where some services take keys)
-// and the fragment. Every URL the package puts in an error, an op string
-// or a log line goes through it. A string that does not parse as a URL
-// loses everything from '?' or '#' on and, after "://", everything up to
-// the last '@'.
-func redactURL(u string) string {
-	if !strings.ContainsAny(u, "@?#") {
-		return u // nothing to take out: spare the parse on every request
-	}
-	if p, err := url.Parse(u); err == nil {
-		p.User = nil
-		p.RawQuery, p.ForceQuery = "", false
-		p.Fragment, p.RawFragment = "", ""
-		return p.String()
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if scheme, rest, ok := strings.Cut(u, "://"); ok {
-		if i := strings.LastIndexByte(rest, '@'); i >= 0 {
-			rest = rest[i+1:]
-		}
-		u = scheme + "://" + rest
-	}
-	return u
 }
 
 // serverMessage extracts the human message from the usual error shapes:
@@ -248,7 +222,7 @@ type idleTimeoutError struct {
 // Error says which request waited how long, as
 // "inference: POST URL: no data from the server for 2m0s (idle timeout)".
 func (e *idleTimeoutError) Error() string {
-	return "inference: " + e.method + " " + redactURL(e.url) + ": no data from the server for " + e.idle.String() + " (idle timeout)"
+	return "inference: " + e.method + " " + urlredact.URL(e.url) + ": no data from the server for " + e.idle.String() + " (idle timeout)"
 }
 
 // Unwrap returns context.DeadlineExceeded, as other timeouts do.

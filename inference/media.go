@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Media is a binary task input (an image, a sound, a document): bytes, a
@@ -101,7 +103,7 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 			return nil, err
 		}
 	case m.url != "":
-		return nil, fmt.Errorf("%w: %q is not an http(s) or data URL", ErrMedia, redactURL(m.url))
+		return nil, fmt.Errorf("%w: %q is not an http(s) or data URL", ErrMedia, urlredact.URL(m.url))
 	default:
 		return nil, fmt.Errorf("%w: no input given", ErrMedia)
 	}
@@ -117,7 +119,7 @@ func (c *Client) load(ctx context.Context, m Media) (*mediaData, error) {
 // fetchMedia downloads an input URL, up to the media limit. The body is
 // kept only on a 2xx answer.
 func (c *Client) fetchMedia(ctx context.Context, u string, d *mediaData) error {
-	ru := redactURL(u)
+	ru := urlredact.URL(u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return fmt.Errorf("%w: fetching %s: %w", ErrMedia, ru, classifyErr(ctx, "fetching "+ru, err))

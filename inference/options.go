@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // HTTPDoer sends one HTTP request. *http.Client satisfies it; tests and
@@ -61,7 +63,7 @@ func WithModel(model string) Option {
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		if !isURL(baseURL) {
-			return fmt.Errorf("%w: base URL %q must start with http:// or https://", ErrInvalidOption, redactURL(baseURL))
+			return fmt.Errorf("%w: base URL %q must start with http:// or https://", ErrInvalidOption, urlredact.URL(baseURL))
 		}
 		c.baseURL = baseURL
 		return nil
@@ -94,7 +96,7 @@ func WithAPIKey(key string) Option {
 func WithHubURL(hubURL string) Option {
 	return func(c *config) error {
 		if !isURL(hubURL) {
-			return fmt.Errorf("%w: hub URL %q must start with http:// or https://", ErrInvalidOption, redactURL(hubURL))
+			return fmt.Errorf("%w: hub URL %q must start with http:// or https://", ErrInvalidOption, urlredact.URL(hubURL))
 		}
 		c.hubURL = strings.TrimRight(hubURL, "/")
 		return nil
@@ -106,7 +108,7 @@ func WithHubURL(hubURL string) Option {
 func WithRouterURL(routerURL string) Option {
 	return func(c *config) error {
 		if !isURL(routerURL) {
-			return fmt.Errorf("%w: router URL %q must start with http:// or https://", ErrInvalidOption, redactURL(routerURL))
+			return fmt.Errorf("%w: router URL %q must start with http:// or https://", ErrInvalidOption, urlredact.URL(routerURL))
 		}
 		c.routerURL = strings.TrimRight(routerURL, "/")
 		return nil
@@ -182,7 +184,7 @@ func WithProxy(proxyURL string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(proxyURL)
 		if err != nil || u.Host == "" {
-			return fmt.Errorf("%w: proxy URL %q is not a URL", ErrInvalidOption, redactURL(proxyURL))
+			return fmt.Errorf("%w: proxy URL %q is not a URL", ErrInvalidOption, urlredact.URL(proxyURL))
 		}
 		c.proxy = u
 		return nil

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // This file holds what the asynchronous providers share: polling a job,
@@ -46,14 +48,14 @@ func (tc *taskCall) pollWith(ctx context.Context, url string, get func(context.C
 		}
 		select {
 		case <-ctx.Done():
-			return nil, classifyErr(ctx, tc.describe()+": waiting for job "+redactURL(url), ctx.Err())
+			return nil, classifyErr(ctx, tc.describe()+": waiting for job "+urlredact.URL(url), ctx.Err())
 		case <-t.C:
 		}
 		r, err := get(ctx, url)
 		if err != nil {
 			// The GET was retried already; the job, acknowledged, is
 			// never submitted again.
-			return nil, withOp(tc.describe()+": polling job "+redactURL(url), err)
+			return nil, withOp(tc.describe()+": polling job "+urlredact.URL(url), err)
 		}
 		state, err := check(r)
 		var re *ResponseError
@@ -77,7 +79,7 @@ func (tc *taskCall) fetchPublic(ctx context.Context, url string) (*rawResponse, 
 
 func (tc *taskCall) publicRequest(url string, media bool) *request {
 	return &request{method: "GET", url: url, header: map[string][]string{"User-Agent": {tc.c.userAgent}},
-		op: tc.describe() + ": fetching " + redactURL(url), provider: tc.target.provider, media: media}
+		op: tc.describe() + ": fetching " + urlredact.URL(url), provider: tc.target.provider, media: media}
 }
 
 // download fetches a result URL the provider returned, without
@@ -117,13 +119,13 @@ func (tc *taskCall) fetchResult(ctx context.Context, link string) (*rawResponse,
 func (tc *taskCall) jobURL(returned string) (string, error) {
 	u, err := url.Parse(returned)
 	if err != nil || u.Path == "" {
-		return "", fmt.Errorf("job URL %q has no path", redactURL(returned))
+		return "", fmt.Errorf("job URL %q has no path", urlredact.URL(returned))
 	}
 	base := tc.target.base
 	if tc.target.direct {
 		t, err := url.Parse(tc.target.url)
 		if err != nil {
-			return "", fmt.Errorf("call URL %q does not parse", redactURL(tc.target.url))
+			return "", fmt.Errorf("call URL %q does not parse", urlredact.URL(tc.target.url))
 		}
 		base = t.Scheme + "://" + t.Host
 	}

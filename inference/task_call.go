@@ -7,6 +7,8 @@ import (
 	"maps"
 	"net/http"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // CallOption adjusts one task call: the model or the provider to use
@@ -188,7 +190,7 @@ func (c *Client) callProvider(name, model string) (string, error) {
 	}
 	if isURL(model) && name != ProviderAuto && name != "hf-inference" {
 		return "", fmt.Errorf("%w: URL model %q called with provider %q; a URL is called directly, drop the provider or pass a Hub model id",
-			ErrInvalidOption, redactURL(model), name)
+			ErrInvalidOption, urlredact.URL(model), name)
 	}
 	return name, nil
 }

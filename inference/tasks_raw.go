@@ -9,6 +9,8 @@ import (
 	"iter"
 
 	"github.com/tmaxmax/go-sse"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Post sends body to the model the client (or the [Model] call option)
@@ -157,7 +159,7 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 	case model == "":
 		return nil, fmt.Errorf("%w: model status: no model given", ErrInvalidOption)
 	case isURL(model):
-		return nil, fmt.Errorf("%w: model status is not available for a URL endpoint (%s); ask the endpoint itself with HealthCheck or EndpointInfo", ErrNotOffered, redactURL(model))
+		return nil, fmt.Errorf("%w: model status is not available for a URL endpoint (%s); ask the endpoint itself with HealthCheck or EndpointInfo", ErrNotOffered, urlredact.URL(model))
 	case c.provider != ProviderAuto && c.provider != "hf-inference":
 		return nil, fmt.Errorf("%w: model status is only known for hf-inference, not provider %s", ErrNotOffered, c.provider)
 	}
@@ -170,7 +172,7 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 		LibraryName string `json:"library_name"`
 	}
 	if err := json.Unmarshal(body, &info); err != nil {
-		return nil, &ResponseError{Task: "model-status", Provider: redactURL(c.hubURL), Body: truncate(body, 200), Err: err}
+		return nil, &ResponseError{Task: "model-status", Provider: urlredact.URL(c.hubURL), Body: truncate(body, 200), Err: err}
 	}
 	return &ModelStatus{Loaded: info.Inference == "warm", State: info.Inference, Framework: info.LibraryName}, nil
 }
@@ -181,5 +183,5 @@ func (c *Client) ModelStatus(ctx context.Context, model string) (*ModelStatus, e
 // now (the Hub's model search, filtered by inference provider).
 func (c *Client) ListDeployedModels(ctx context.Context, frameworks ...string) (map[Task][]string, error) {
 	return nil, fmt.Errorf("%w: the serverless listing of deployed models was retired; search the Hub with inference_provider=hf-inference (GET %s/api/models?inference_provider=hf-inference&pipeline_tag=TASK)",
-		ErrNotOffered, redactURL(c.hubURL))
+		ErrNotOffered, urlredact.URL(c.hubURL))
 }

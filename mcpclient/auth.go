@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Values of [AuthConfig.Mode].
@@ -219,7 +221,7 @@ func (s *MemoryTokenStore) Save(_ context.Context, key string, tok *Token) error
 func TokenKey(serverURL string) (string, error) {
 	u, err := url.Parse(serverURL)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return "", fmt.Errorf("mcpclient: not an absolute URL: %q", publicURL(serverURL))
+		return "", fmt.Errorf("mcpclient: not an absolute URL: %q", urlredact.URL(serverURL))
 	}
 	k := url.URL{Scheme: strings.ToLower(u.Scheme), Host: strings.ToLower(u.Host), Path: u.Path, RawPath: u.RawPath}
 	return k.String(), nil
@@ -262,17 +264,6 @@ func (e *AuthError) Error() string {
 
 // Unwrap returns the cause.
 func (e *AuthError) Unwrap() error { return e.Err }
-
-// publicURL is raw without user info, query and fragment, which may hold
-// secrets, for messages.
-func publicURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return u.String()
-}
 
 // checkAuth checks the Auth of an sse or http server.
 func (c ServerConfig) checkAuth() error {

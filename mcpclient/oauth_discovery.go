@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // maxMetadataBytes caps a metadata document or a token endpoint answer.
@@ -118,7 +120,7 @@ func (a *authenticator) resourceOf(prm *prmDocument) (string, error) {
 		}
 	}
 	return "", &AuthError{Op: "discovery", Err: fmt.Errorf("resource mismatch: the server's protected resource metadata is for %q, not %q; not signing in",
-		publicURL(prm.Resource), publicURL(a.url.String()))}
+		urlredact.URL(prm.Resource), urlredact.URL(a.url.String()))}
 }
 
 // canonicalResource is u without fragment, as RFC 8707 wants.
@@ -136,7 +138,7 @@ func canonicalResource(u *url.URL) string {
 func (a *authenticator) findAS(ctx context.Context, issuer string, named bool) (*asMetadata, error) {
 	u, err := url.Parse(issuer)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, &AuthError{Op: "discovery", Err: fmt.Errorf("authorization server %q is not an absolute URL", publicURL(issuer))}
+		return nil, &AuthError{Op: "discovery", Err: fmt.Errorf("authorization server %q is not an absolute URL", urlredact.URL(issuer))}
 	}
 	origin := u.Scheme + "://" + u.Host
 	p := strings.Trim(u.EscapedPath(), "/")
@@ -156,7 +158,7 @@ func (a *authenticator) findAS(ctx context.Context, issuer string, named bool) (
 		}
 		if named && strings.TrimSuffix(m.Issuer, "/") != strings.TrimSuffix(issuer, "/") {
 			return nil, &AuthError{Op: "discovery", Err: fmt.Errorf("the metadata at %s is for issuer %q, not %q",
-				publicURL(c), publicURL(m.Issuer), publicURL(issuer))}
+				urlredact.URL(c), urlredact.URL(m.Issuer), urlredact.URL(issuer))}
 		}
 		if m.Issuer == "" {
 			m.Issuer = issuer
@@ -187,7 +189,7 @@ func (m *asMetadata) check() error {
 		}
 		u, err := url.Parse(e.value)
 		if err != nil || u.Host == "" || u.Scheme != "https" && (u.Scheme != "http" || !isLoopbackHost(u.Hostname())) {
-			return fmt.Errorf("the authorization server's %s %q is not https", e.name, publicURL(e.value))
+			return fmt.Errorf("the authorization server's %s %q is not https", e.name, urlredact.URL(e.value))
 		}
 	}
 	if len(m.CodeChallengeMethodsSupported) > 0 && !slices.Contains(m.CodeChallengeMethodsSupported, "S256") {
@@ -211,22 +213,22 @@ func isLoopbackHost(host string) bool {
 func (a *authenticator) getJSON(ctx context.Context, u string, v any) (bool, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return false, fmt.Errorf("metadata URL %q: %w", publicURL(u), err)
+		return false, fmt.Errorf("metadata URL %q: %w", urlredact.URL(u), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("MCP-Protocol-Version", mcp.LATEST_LEGACY_PROTOCOL_VERSION)
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		return false, fmt.Errorf("fetching %s: %w", publicURL(u), unwrapURLError(err))
+		return false, fmt.Errorf("fetching %s: %w", urlredact.URL(u), unwrapURLError(err))
 	}
 	defer discard(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return false, nil
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, maxMetadataBytes)).Decode(v); err != nil {
-		return false, fmt.Errorf("metadata at %s: %w", publicURL(u), err)
+		return false, fmt.Errorf("metadata at %s: %w", urlredact.URL(u), err)
 	}
-	a.log.Debug(fmt.Sprintf("found OAuth metadata at %s", publicURL(u)))
+	a.log.Debug(fmt.Sprintf("found OAuth metadata at %s", urlredact.URL(u)))
 	return true, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client/transport"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // clientName is the name this client registers under.
@@ -129,7 +131,7 @@ func (a *authenticator) authorizationCode(ctx context.Context, d *discovery, ch 
 	if err != nil {
 		return nil, err
 	}
-	req := &AuthorizationRequest{Server: a.server, ServerURL: publicURL(a.url.String()),
+	req := &AuthorizationRequest{Server: a.server, ServerURL: urlredact.URL(a.url.String()),
 		URL: authorizationURL(d, cl.id, redirect, state, verifier, scopes), Scopes: scopes, Reason: a.reasonFor(ch)}
 	a.log.Debug("asking the user to sign in", "reason", req.Reason)
 	resume := pauseDeadlines(ctx)
@@ -186,7 +188,7 @@ func (a *authenticator) reasonFor(ch *challenge) string {
 func checkRedirectURI(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "http" || !isLoopbackHost(u.Hostname()) || u.Fragment != "" {
-		return fmt.Errorf("redirect URI %q is not an http URL on a loopback address; not signing in", publicURL(raw))
+		return fmt.Errorf("redirect URI %q is not an http URL on a loopback address; not signing in", urlredact.URL(raw))
 	}
 	return nil
 }
@@ -202,7 +204,7 @@ func readCallback(raw, redirect, state, issuer string) (string, error) {
 	if u.Scheme != "" || u.Host != "" {
 		r, _ := url.Parse(redirect)
 		if !strings.EqualFold(u.Scheme, r.Scheme) || !strings.EqualFold(u.Host, r.Host) || u.Path != r.Path {
-			return "", fmt.Errorf("the browser was sent to %s, not to the redirect URI %s", publicURL(raw), publicURL(redirect))
+			return "", fmt.Errorf("the browser was sent to %s, not to the redirect URI %s", urlredact.URL(raw), urlredact.URL(redirect))
 		}
 	}
 	q := u.Query()
@@ -217,7 +219,7 @@ func readCallback(raw, redirect, state, issuer string) (string, error) {
 		return "", errors.New("state mismatch: the answer is not for this sign-in request")
 	}
 	if iss := q.Get("iss"); iss != "" && issuer != "" && strings.TrimSuffix(iss, "/") != strings.TrimSuffix(issuer, "/") {
-		return "", fmt.Errorf("the answer comes from issuer %q, not %q", publicURL(iss), publicURL(issuer))
+		return "", fmt.Errorf("the answer comes from issuer %q, not %q", urlredact.URL(iss), urlredact.URL(issuer))
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -288,7 +290,7 @@ func (a *authenticator) clientCredentials(ctx context.Context, d *discovery, sco
 func (a *authenticator) crossApp(ctx context.Context, d *discovery, scopes []string) (*Token, error) {
 	c := &a.cfg
 	if u, err := url.Parse(c.IDPTokenURL); err != nil || u.Scheme != "https" && (u.Scheme != "http" || !isLoopbackHost(u.Hostname())) {
-		return nil, &AuthError{Op: "token exchange", Err: fmt.Errorf("idpTokenUrl %q is not https", publicURL(c.IDPTokenURL))}
+		return nil, &AuthError{Op: "token exchange", Err: fmt.Errorf("idpTokenUrl %q is not https", urlredact.URL(c.IDPTokenURL))}
 	}
 	resource := d.resource
 	if resource == "" {

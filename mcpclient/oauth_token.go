@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Client authentication methods at a token endpoint (RFC 7591 §2, RFC
@@ -124,7 +126,7 @@ func (a *authenticator) postToken(ctx context.Context, endpoint string, form url
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, fmt.Errorf("token endpoint %q: %w", publicURL(endpoint), err)
+		return nil, fmt.Errorf("token endpoint %q: %w", urlredact.URL(endpoint), err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -138,7 +140,7 @@ func (a *authenticator) postToken(ctx context.Context, endpoint string, form url
 
 // doToken sends a token request and decodes the answer.
 func (a *authenticator) doToken(req *http.Request, secrets []string) (*tokenResponse, error) {
-	endpoint := publicURL(req.URL.String())
+	endpoint := urlredact.URL(req.URL.String())
 	resp, err := a.hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("token endpoint %s: %s", endpoint, scrub(unwrapURLError(err).Error(), secrets))
@@ -215,26 +217,26 @@ func (a *authenticator) postJSON(ctx context.Context, endpoint string, v, out an
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("registration endpoint %q: %w", publicURL(endpoint), err)
+		return fmt.Errorf("registration endpoint %q: %w", urlredact.URL(endpoint), err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("registration endpoint %s: %w", publicURL(endpoint), unwrapURLError(err))
+		return fmt.Errorf("registration endpoint %s: %w", urlredact.URL(endpoint), unwrapURLError(err))
 	}
 	defer discard(resp.Body)
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadataBytes))
 	if err != nil {
-		return fmt.Errorf("registration endpoint %s: reading the answer: %w", publicURL(endpoint), err)
+		return fmt.Errorf("registration endpoint %s: reading the answer: %w", urlredact.URL(endpoint), err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
 		var e tokenResponse
 		json.Unmarshal(data, &e)
-		return &oauthError{endpoint: publicURL(endpoint), status: resp.StatusCode, code: clip(e.Error, 80), desc: clip(e.ErrorDescription, 300)}
+		return &oauthError{endpoint: urlredact.URL(endpoint), status: resp.StatusCode, code: clip(e.Error, 80), desc: clip(e.ErrorDescription, 300)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("registration endpoint %s: the answer is not JSON: %w", publicURL(endpoint), err)
+		return fmt.Errorf("registration endpoint %s: the answer is not JSON: %w", urlredact.URL(endpoint), err)
 	}
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/tiny-agents-go/tiny-agents/internal/tokenfile"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 func newAuthCmd(a *app) *cobra.Command {
@@ -85,7 +87,7 @@ func runLogin(ctx context.Context, a *app, opts *agentOptions) (err error) {
 			continue
 		}
 		remote++
-		st.out.print(fmt.Sprintf("server %q (%s): %s\n", info.names[i], safeURL(s.URL), loginState(ctx, store, s, before)))
+		st.out.print(fmt.Sprintf("server %q (%s): %s\n", info.names[i], urlredact.URL(s.URL), loginState(ctx, store, s, before)))
 	}
 	if remote == 0 {
 		st.notice(fmt.Sprintf("agent %q has no sse or http server: nothing to sign in to", info.Agent))

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/hfhome"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // Defaults of the timeouts that have one.
@@ -221,7 +222,7 @@ func describeAgent(ag *agent.Agent, cfg *agent.Config, opts *agentOptions) *load
 	info := &loadedInfo{Agent: opts.agentName(), Model: cfg.Model, Tools: []toolInfo{},
 		servers: cfg.Servers, names: mcpclient.ServerNames(cfg.Servers)}
 	if cfg.EndpointURL != "" {
-		info.Endpoint = safeURL(cfg.EndpointURL)
+		info.Endpoint = urlredact.URL(cfg.EndpointURL)
 	} else {
 		info.Provider = cfg.Provider
 		if info.Provider == "" {
@@ -233,16 +234,6 @@ func describeAgent(ag *agent.Agent, cfg *agent.Config, opts *agentOptions) *load
 			Description: t.Function.Description})
 	}
 	return info
-}
-
-// safeURL drops what a URL may carry that is secret: userinfo and query.
-func safeURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(an invalid URL)"
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }
 
 // warnHandler prints the library's warnings (and worse) on stderr; the
