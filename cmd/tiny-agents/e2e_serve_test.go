@@ -128,13 +128,31 @@ func TestServeShutdownGrace(t *testing.T) {
 		}
 	})
 	t.Run("a request that does not", func(t *testing.T) {
-		llm := inferencetest.NewServer(t, inferencetest.Stalled(1, "thinking", "forever"))
+		llm := inferencetest.NewServer(t)
+		llm.Always(inferencetest.Stalled(1, "thinking", "forever"))
 		dir := writeAgent(t, llm.URL, stdioServer("s"))
 		p, url := startServe(t, nil, dir, "--addr", "127.0.0.1:0", "--shutdown-grace", "200ms")
 		children := childPIDs(p.cmd.Process.Pid)
 		got := make(chan string, 1)
 		go func() { _, body := chat(t, url, streamHello); got <- body }()
 		waitRequests(t, llm, 1)
+		type reply struct {
+			status int
+			body   string
+		}
+		plain := make(chan reply, 1)
+		go func() {
+			body := strings.NewReader(strings.Replace(streamHello, `"stream":true`, `"stream":false`, 1))
+			resp, err := http.Post(url+"/v1/chat/completions", "application/json", body)
+			if err != nil {
+				plain <- reply{0, err.Error()}
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			plain <- reply{resp.StatusCode, string(b)}
+		}()
+		waitRequests(t, llm, 2)
 		start := time.Now()
 		p.signal(t, syscall.SIGTERM)
 		if code := p.wait(t, 5*time.Second); code != 143 {
@@ -143,8 +161,11 @@ func TestServeShutdownGrace(t *testing.T) {
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("took %s to exit with a 200ms grace", d)
 		}
-		if body := <-got; strings.Contains(body, "[DONE]") {
-			t.Errorf("a cancelled request ended as a success:\n%s", body)
+		if body := <-got; strings.Contains(body, "[DONE]") || !strings.Contains(body, `"code":"cancelled"`) {
+			t.Errorf("a cancelled stream did not end with an error event:\n%s", body)
+		}
+		if r := <-plain; r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, `"code":"cancelled"`) {
+			t.Errorf("a cancelled request got %d %s, want a 503 that says so", r.status, r.body)
 		}
 		assertGone(t, children)
 	})

@@ -246,7 +246,10 @@ func serveUntilSignal(ctx context.Context, a *app, st *streams, ln net.Listener,
 	graceCtx, cancel := context.WithTimeout(base, grace)
 	defer cancel()
 	if err := srv.Shutdown(graceCtx); err != nil {
-		cancelBase() // the running requests end their runs
+		// The running requests end their runs and tell their clients so (an
+		// error event, or a 503) before their connections are closed.
+		cancelBase()
+		waitIdle(&running, handlersExitWait)
 		srv.Close()
 	}
 	<-served
