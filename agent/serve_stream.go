@@ -36,16 +36,6 @@ type toolResultDelta struct {
 	Content string `json:"content"`
 }
 
-// usageChunk is the last chunk before [DONE]: the run's summed usage.
-type usageChunk struct {
-	ID      string           `json:"id"`
-	Object  string           `json:"object"`
-	Created int64            `json:"created"`
-	Model   string           `json:"model"`
-	Choices [0]struct{}      `json:"choices"`
-	Usage   *inference.Usage `json:"usage"`
-}
-
 // chunkObject is the object type of a streamed chunk.
 const chunkObject = "chat.completion.chunk"
 
@@ -104,7 +94,7 @@ func (s *eventStream) event(ev mcpclient.Event) error {
 			}
 			chunk.Usage = nil
 		}
-		if chunk.Usage == nil && isChunkJSON(chunk.Raw) {
+		if isChunkJSON(chunk.Raw) {
 			return s.sendData(chunk.Raw) // as the model sent it: no need to encode it again
 		}
 		if chunk.Object == "" {
@@ -118,7 +108,9 @@ func (s *eventStream) event(ev mcpclient.Event) error {
 		return s.send(&chunk)
 	case *mcpclient.RunEndEvent:
 		if e.Usage != nil {
-			return s.send(&usageChunk{ID: s.c.id, Object: chunkObject, Created: s.c.created, Model: s.c.h.model, Usage: e.Usage})
+			// The last chunk before [DONE]: the run's summed usage, no choices.
+			return s.send(&inference.ChatCompletionStreamOutput{ID: s.c.id, Object: chunkObject, Created: s.c.created,
+				Model: s.c.h.model, Choices: []inference.ChatCompletionStreamOutputChoice{}, Usage: e.Usage})
 		}
 	}
 	return nil

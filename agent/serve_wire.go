@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
 )
@@ -174,11 +173,11 @@ func classifyRunError(ctx context.Context, err error) (int, *apiError) {
 	case errors.As(err, &httpErr):
 		msg := fmt.Sprintf("the model's endpoint answered %d %s", httpErr.StatusCode, http.StatusText(httpErr.StatusCode))
 		if httpErr.ServerMessage != "" {
-			msg += ": " + truncate(httpErr.ServerMessage, 1000)
+			msg += ": " + httpErr.ServerMessage // clipped to 1000 bytes by the client
 		}
 		return upstream(msg)
 	case errors.As(err, &strErr):
-		return upstream("the model's stream reported an error: " + truncate(strErr.Message, 1000))
+		return upstream("the model's stream reported an error: " + strErr.Message)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return upstream("the model's stream ended early")
 	case errors.Is(err, inference.ErrMalformedStream):
@@ -190,17 +189,6 @@ func classifyRunError(ctx context.Context, err error) (int, *apiError) {
 	}
 	return http.StatusInternalServerError, &apiError{Type: "server_error", Code: "internal_error",
 		Message: "the agent failed; the server's log has the details"}
-}
-
-// truncate cuts s to at most n bytes, at a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
 
 // writeJSON writes v as the JSON body of a response with status.

@@ -62,7 +62,7 @@ type HTTPError struct {
 	Method        string
 	URL           string
 	RequestID     string // X-Request-Id or X-Amzn-Trace-Id of the response
-	ServerMessage string // the message extracted from the body, or the body itself
+	ServerMessage string // the message extracted from the body, or the body itself; at most 1000 bytes and "..."
 	Body          []byte // the response body, at most 64 KiB
 }
 
@@ -174,7 +174,7 @@ func messageOf(raw json.RawMessage) string {
 // StreamError is an error event sent by the server inside a stream, such as
 // {"error":{"message":"..."}} in place of a chunk.
 type StreamError struct {
-	Message string
+	Message string // the server's message, at most 1000 bytes and "..."
 	Raw     string // the event data as received
 }
 
