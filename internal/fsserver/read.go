@@ -59,20 +59,28 @@ func tooBigToRead(shown string, size int64) error {
 // may have grown since it was measured) and a file with a NUL byte in its
 // first sniffLen bytes.
 func readWhole(ctx context.Context, f io.Reader, shown string) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxRead+1))
+	data, err := readCapped(ctx, f, maxRead, func(size int64) error { return tooBigToRead(shown, size) })
 	if err != nil {
 		return "", err
-	}
-	if len(data) > maxRead {
-		return "", tooBigToRead(shown, int64(len(data)))
 	}
 	if bytes.IndexByte(data[:min(len(data), sniffLen)], 0) >= 0 {
 		return "", errBinary
 	}
 	return string(data), ctx.Err()
+}
+
+// readCapped reads all of f unless ctx has ended; past limit bytes (the
+// file may have grown since it was measured) it returns tooBig's error for
+// the length read.
+func readCapped(ctx context.Context, f io.Reader, limit int64, tooBig func(size int64) error) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = tooBig(int64(len(data)))
+	}
+	return data, err
 }
 
 // readLines returns limit lines of rd from line offset (from 1), or every

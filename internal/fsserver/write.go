@@ -54,6 +54,9 @@ func (r *fsRoot) editFile(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 		return toolError(err)
 	}
 	oldText, newText := []byte(req.GetString("old_text", "")), []byte(req.GetString("new_text", ""))
+	if len(oldText) == 0 {
+		return toolError(fmt.Errorf("old_text is empty"))
+	}
 	t, err := r.openTarget(rel, false)
 	if err != nil {
 		return toolError(err)
@@ -68,9 +71,6 @@ func (r *fsRoot) editFile(ctx context.Context, req mcp.CallToolRequest) (*mcp.Ca
 	f.Close()
 	if err != nil {
 		return toolError(err)
-	}
-	if len(oldText) == 0 {
-		return toolError(fmt.Errorf("old_text is empty"))
 	}
 	switch n := bytes.Count(data, oldText); n {
 	case 1:
@@ -94,14 +94,7 @@ func readForEdit(ctx context.Context, f io.Reader, size int64, shown string) ([]
 	if size > maxEdit {
 		return nil, tooBig(size)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxEdit+1))
-	if err == nil && len(data) > maxEdit {
-		err = tooBig(int64(len(data)))
-	}
-	return data, err
+	return readCapped(ctx, f, maxEdit, tooBig)
 }
 
 // checkWritable returns an error unless st is a regular file, the only
