@@ -122,6 +122,14 @@ func TestToolsWorkUnderRoot(t *testing.T) {
 	if out, isErr := call(t, c, "edit_file", map[string]any{"path": "sub/a.txt", "old_text": "e", "new_text": "E"}); !isErr || !strings.Contains(out, "occurs 3 times") {
 		t.Errorf("ambiguous edit: %q", out)
 	}
+	for _, path := range []string{"sub/a.txt", "sub/missing.txt"} {
+		if out, isErr := call(t, c, "edit_file", map[string]any{"path": path, "old_text": "", "new_text": "x"}); !isErr || !strings.Contains(out, "old_text is empty") {
+			t.Errorf("edit of %s with an empty old_text: %q", path, out)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(root, "sub/a.txt")); string(data) != "one\n2\nthree\n" {
+		t.Errorf("after refused edits: %q", data)
+	}
 	if leftovers, _ := filepath.Glob(filepath.Join(root, "sub", ".tmp-*")); len(leftovers) != 0 {
 		t.Errorf("temporary files left: %v", leftovers)
 	}
