@@ -8,11 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/tiny-agents-go/tiny-agents/internal/toolresult"
 )
-
-// binaryNote follows every binary summary, as in the references: the model
-// should not try to fetch what the user already has.
-const binaryNote = "The task is complete and the content accessible to the User"
 
 // flattenResult turns a tool result into the text the model sees: text as
 // is, binary content as a "[Binary Content: ...]" summary with its size, a
@@ -21,7 +18,7 @@ const binaryNote = "The task is complete and the content accessible to the User"
 // not a copy: a large result is held once.
 func flattenResult(res *mcp.CallToolResult) string {
 	if res == nil {
-		return "[No content]"
+		return toolresult.NoContent
 	}
 	parts := make([]string, 0, len(res.Content))
 	for _, c := range res.Content {
@@ -30,7 +27,7 @@ func flattenResult(res *mcp.CallToolResult) string {
 		}
 	}
 	if len(parts) == 0 {
-		return "[No content]"
+		return toolresult.NoContent
 	}
 	return strings.Join(parts, "\n")
 }
@@ -94,11 +91,11 @@ func flattenResource(r mcp.ResourceContents) (string, bool) {
 }
 
 func binarySummary(kind, mimeType, data string) string {
-	return fmt.Sprintf("[Binary Content: %s %s, %d bytes]\n%s", kind, mimeType, base64Size(data), binaryNote)
+	return toolresult.Binary(": "+kind+" "+mimeType, base64Size(data))
 }
 
 func resourceSummary(uri, mimeType, blob string) string {
-	return fmt.Sprintf("[Binary Content (%s): %s, %d bytes]\n%s", uri, mimeType, base64Size(blob), binaryNote)
+	return toolresult.Binary(" ("+uri+"): "+mimeType, base64Size(blob))
 }
 
 // base64Size is the decoded size of base64 data.

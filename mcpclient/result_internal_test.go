@@ -57,7 +57,7 @@ func TestFlattenResult(t *testing.T) {
 		{"text parts", &mcp.CallToolResult{Content: []mcp.Content{mcp.NewTextContent("a"), mcp.NewTextContent("b")}}, "a\nb"},
 		{"pointers", &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "a"}, (*mcp.TextContent)(nil),
 			&mcp.ImageContent{Data: "AAAA", MIMEType: "image/png"}}},
-			"a\n[Binary Content: Image image/png, 3 bytes]\n" + binaryNote},
+			"a\n[Binary Content: Image image/png, 3 bytes]\nThe task is complete and the content accessible to the User"},
 		{"resource link", &mcp.CallToolResult{Content: []mcp.Content{mcp.NewResourceLink("file:///x", "x", "", "")}},
 			"[Resource link: file:///x]"},
 		{"only content the model cannot use", &mcp.CallToolResult{Content: []mcp.Content{mcp.ToolUseContent{Type: "tool_use"}}},

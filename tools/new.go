@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"runtime/debug"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/toolresult"
 )
 
 // Option configures a Tool built by [New] or [NewRaw]. Options apply in
@@ -173,7 +175,7 @@ func NewRaw(name, description string, parameters json.RawMessage, fn func(ctx co
 			return "", err
 		}
 		if out == "" {
-			return noContent, nil
+			return toolresult.NoContent, nil
 		}
 		return out, nil
 	}

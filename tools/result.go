@@ -9,25 +9,20 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-)
 
-// The summaries of binary results use the words of mcpclient's, which
-// follow the references: the model cannot tell a Go tool from an MCP one.
-const (
-	noContent  = "[No content]"
-	binaryNote = "The task is complete and the content accessible to the User"
+	"github.com/tiny-agents-go/tiny-agents/internal/toolresult"
 )
 
 // flatten turns a function's result into the text the model gets.
 func flatten(tool string, out any) (string, error) {
 	if out == nil {
-		return noContent, nil
+		return toolresult.NoContent, nil
 	}
 	rv := reflect.ValueOf(out)
 	switch rv.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Slice:
 		if rv.IsNil() {
-			return noContent, nil
+			return toolresult.NoContent, nil
 		}
 	}
 	switch v := out.(type) {
@@ -35,7 +30,7 @@ func flatten(tool string, out any) (string, error) {
 		if s := string(bytes.TrimSpace(v)); s != "" && s != "null" {
 			return s, nil
 		}
-		return noContent, nil
+		return toolresult.NoContent, nil
 	case []byte:
 		return bytesSummary(v), nil
 	case image.Image:
@@ -45,7 +40,7 @@ func flatten(tool string, out any) (string, error) {
 		if s := rv.String(); s != "" {
 			return s, nil
 		}
-		return noContent, nil
+		return toolresult.NoContent, nil
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -55,7 +50,7 @@ func flatten(tool string, out any) (string, error) {
 	}
 	s := strings.TrimSuffix(b.String(), "\n")
 	if s == "null" {
-		return noContent, nil
+		return toolresult.NoContent, nil
 	}
 	return s, nil
 }
@@ -65,7 +60,7 @@ func flatten(tool string, out any) (string, error) {
 // media type alone.
 func bytesSummary(b []byte) string {
 	if len(b) == 0 {
-		return noContent
+		return toolresult.NoContent
 	}
 	mime, _, _ := strings.Cut(http.DetectContentType(b), ";")
 	switch {
@@ -81,7 +76,7 @@ func bytesSummary(b []byte) string {
 // of an MCP tool would carry it.
 func imageSummary(tool string, img image.Image) (string, error) {
 	if img.Bounds().Empty() {
-		return noContent, nil
+		return toolresult.NoContent, nil
 	}
 	var n byteCounter
 	if err := png.Encode(&n, img); err != nil {
@@ -91,7 +86,7 @@ func imageSummary(tool string, img image.Image) (string, error) {
 }
 
 func binarySummary(what string, size int) string {
-	return fmt.Sprintf("[Binary Content: %s, %d bytes]\n%s", what, size, binaryNote)
+	return toolresult.Binary(": "+what, size)
 }
 
 type byteCounter int
