@@ -146,13 +146,23 @@ func (a *authenticator) authorizationCode(ctx context.Context, d *discovery, ch 
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "code_verifier": {verifier}}
 	addScopeResource(form, nil, d.resource)
+	tok, err := a.grant(ctx, d, form, cl, scopes)
+	if err != nil {
+		return nil, err
+	}
+	tok.RedirectURI = redirect
+	return tok, nil
+}
+
+// grant asks the authorization server's token endpoint for a token with
+// form, as client cl, and returns it; an *AuthError (Op "token") if the
+// endpoint refuses or cannot be reached.
+func (a *authenticator) grant(ctx context.Context, d *discovery, form url.Values, cl clientCreds, scopes []string) (*Token, error) {
 	tr, err := a.postToken(ctx, d.as.TokenEndpoint, form, cl, d.as.Issuer)
 	if err != nil {
 		return nil, &AuthError{Op: "token", Err: err}
 	}
-	tok := a.tokenFrom(tr, scopes, cl, d)
-	tok.RedirectURI = redirect
-	return tok, nil
+	return a.tokenFrom(tr, scopes, cl, d), nil
 }
 
 // authorizationURL is the authorization request (RFC 6749 §4.1.1) with
@@ -275,12 +285,7 @@ func (a *authenticator) clientFor(ctx context.Context, d *discovery, redirect st
 func (a *authenticator) clientCredentials(ctx context.Context, d *discovery, scopes []string) (*Token, error) {
 	form := url.Values{"grant_type": {GrantClientCredentials}}
 	addScopeResource(form, scopes, d.resource)
-	cl := a.configClient(&d.as)
-	tr, err := a.postToken(ctx, d.as.TokenEndpoint, form, cl, d.as.Issuer)
-	if err != nil {
-		return nil, &AuthError{Op: "token", Err: err}
-	}
-	return a.tokenFrom(tr, scopes, cl, d), nil
+	return a.grant(ctx, d, form, a.configClient(&d.as), scopes)
 }
 
 // crossApp is cross-app access (MCP's enterprise-managed authorization):
@@ -309,12 +314,7 @@ func (a *authenticator) crossApp(ctx context.Context, d *discovery, scopes []str
 	}
 	form = url.Values{"grant_type": {grantJWTBearerURN}, "assertion": {jag.AccessToken}}
 	addScopeResource(form, scopes, d.resource)
-	cl := a.configClient(&d.as)
-	tr, err := a.postToken(ctx, d.as.TokenEndpoint, form, cl, d.as.Issuer)
-	if err != nil {
-		return nil, &AuthError{Op: "token", Err: err}
-	}
-	return a.tokenFrom(tr, scopes, cl, d), nil
+	return a.grant(ctx, d, form, a.configClient(&d.as), scopes)
 }
 
 func addScopeResource(form url.Values, scopes []string, resource string) {
