@@ -79,7 +79,7 @@ func TestVerbosePrintsUsage(t *testing.T) {
 	llm := inferencetest.NewServer(t, step)
 	dir := writeAgent(t, llm.URL)
 	r := runCLI(t, "", "run", dir, "-v", "-p", "hi")
-	if r.code != 0 || !strings.Contains(r.stderr, "usage: 10 prompt + 3 completion = 13 tokens over 1 turns") {
+	if r.code != 0 || !strings.Contains(r.stderr, "usage: 10 prompt + 3 completion = 13 tokens over 1 turn") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	if got := llm.Request(0).JSON(t)["stream_options"]; got == nil {

@@ -18,17 +18,24 @@ func TestSignalDuringTurn(t *testing.T) {
 	for _, tt := range []struct {
 		sig   syscall.Signal
 		piped bool
+		json  bool
 		code  int
 	}{
-		{syscall.SIGINT, false, 130},
-		{syscall.SIGINT, true, 130},
-		{syscall.SIGTERM, false, 143},
-		{syscall.SIGTERM, true, 143},
-		{syscall.SIGHUP, false, 129},
+		{syscall.SIGINT, false, false, 130},
+		{syscall.SIGINT, true, false, 130},
+		{syscall.SIGINT, false, true, 130},
+		{syscall.SIGTERM, false, false, 143},
+		{syscall.SIGTERM, true, false, 143},
+		{syscall.SIGTERM, false, true, 143},
+		{syscall.SIGHUP, false, false, 129},
+		{syscall.SIGHUP, false, true, 129},
 	} {
 		mode := "-p"
 		if tt.piped {
 			mode = "piped"
+		}
+		if tt.json {
+			mode += " json"
 		}
 		t.Run(fmt.Sprintf("%s %s", tt.sig, mode), func(t *testing.T) {
 			t.Parallel()
@@ -37,6 +44,9 @@ func TestSignalDuringTurn(t *testing.T) {
 			args := []string{"run", dir}
 			if !tt.piped {
 				args = append(args, "-p", "think")
+			}
+			if tt.json {
+				args = append(args, "-o", "json")
 			}
 			p := startProc(t, nil, args...)
 			if tt.piped {
@@ -52,7 +62,42 @@ func TestSignalDuringTurn(t *testing.T) {
 				t.Fatal("found no MCP child to check")
 			}
 			assertGone(t, children)
+			assertSignalReported(t, p, tt.sig, tt.code, tt.json)
 		})
+	}
+}
+
+// signalLines are the one line on stderr of a run that a signal ended.
+var signalLines = map[syscall.Signal]string{
+	syscall.SIGINT:  "tiny-agents: interrupted (SIGINT)",
+	syscall.SIGTERM: "tiny-agents: terminated (SIGTERM)",
+	syscall.SIGHUP:  "tiny-agents: hung up (SIGHUP)",
+}
+
+// assertSignalReported checks how a run ended by sig says so: stderr ends
+// with the signal's line, once, and reports no error; with --output json,
+// the last event is an "interrupted" error with the exit code.
+func assertSignalReported(t *testing.T, p *proc, sig syscall.Signal, code int, json bool) {
+	t.Helper()
+	stderr := p.stderr.String()
+	want := signalLines[sig]
+	if !strings.HasSuffix(stderr, want+"\n") || strings.Count(stderr, want) != 1 {
+		t.Errorf("stderr does not end with %q, once:\n%s", want, stderr)
+	}
+	if strings.Contains(stderr, "tiny-agents: error") || strings.Contains(stderr, "cancelled") {
+		t.Errorf("a signal reported as an error:\n%s", stderr)
+	}
+	if !json {
+		return
+	}
+	lines := decodeLines(t, p.stdout.String())
+	if len(lines) == 0 {
+		t.Fatal("no JSON event")
+	}
+	last := lines[len(lines)-1]
+	wantMsg, _ := strings.CutPrefix(want, "tiny-agents: ")
+	if last.Type != "error" || last.Kind != "interrupted" || last.ExitCode != code || last.Message != wantMsg {
+		t.Errorf("last event %+v, want an error of kind interrupted, exit_code %d, message %q\n%s", last, code, wantMsg, p.stdout.String())
 	}
 }
 
@@ -65,28 +110,36 @@ func TestSignalDuringConnect(t *testing.T) {
 		{syscall.SIGTERM, 143},
 		{syscall.SIGHUP, 129},
 	} {
-		t.Run(tt.sig.String(), func(t *testing.T) {
-			t.Parallel()
-			llm := inferencetest.NewServer(t)
-			slow := mcpclient.ServerConfig{Type: "stdio", Command: stdioServer("s").Command, Args: []string{"-test.run=^$"},
-				Env: mcptest.StdioEnvMode("slow", "slow")}
-			slow.Env["TINY_AGENTS_TEST_MCP_DELAY"] = "30s"
-			dir := writeAgent(t, llm.URL, slow, slow)
-			p := startProc(t, nil, "run", dir, "-p", "hi")
-			children := waitChildren(t, p.cmd.Process.Pid, 2)
-			start := time.Now()
-			p.signal(t, tt.sig)
-			if code := p.wait(t, 5*time.Second); code != tt.code {
-				t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, p.stderr.String())
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %s to exit", d)
-			}
-			assertGone(t, children)
-			if p.stdout.String() != "" {
-				t.Errorf("stdout: %q", p.stdout.String())
-			}
-		})
+		for _, output := range []string{"text", "json"} {
+			t.Run(tt.sig.String()+" "+output, func(t *testing.T) {
+				t.Parallel()
+				llm := inferencetest.NewServer(t)
+				slow := mcpclient.ServerConfig{Type: "stdio", Command: stdioServer("s").Command, Args: []string{"-test.run=^$"},
+					Env: mcptest.StdioEnvMode("slow", "slow")}
+				slow.Env["TINY_AGENTS_TEST_MCP_DELAY"] = "30s"
+				dir := writeAgent(t, llm.URL, slow, slow)
+				p := startProc(t, nil, "run", dir, "-p", "hi", "-o", output)
+				children := waitChildren(t, p.cmd.Process.Pid, 2)
+				start := time.Now()
+				p.signal(t, tt.sig)
+				if code := p.wait(t, 5*time.Second); code != tt.code {
+					t.Errorf("exit %d, want %d\nstderr:\n%s", code, tt.code, p.stderr.String())
+				}
+				if d := time.Since(start); d > 2*time.Second {
+					t.Errorf("took %s to exit", d)
+				}
+				assertGone(t, children)
+				if output == "text" && p.stdout.String() != "" {
+					t.Errorf("stdout: %q", p.stdout.String())
+				}
+				assertSignalReported(t, p, tt.sig, tt.code, output == "json")
+				if output == "json" {
+					if lines := decodeLines(t, p.stdout.String()); len(lines) != 1 {
+						t.Errorf("want the error event alone:\n%s", p.stdout.String())
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -143,6 +196,10 @@ func TestInteractiveCtrlC(t *testing.T) {
 		if code := p.wait(t); code != 130 {
 			t.Errorf("exit %d:\n%s", code, screen(p))
 		}
+		// Ctrl+C typed at the prompt is a key that quits, as Ctrl+D: no line.
+		if strings.Contains(screen(p), "tiny-agents: interrupted") {
+			t.Errorf("a line for the Ctrl+C key:\n%s", screen(p))
+		}
 	})
 	t.Run("SIGTERM at the prompt exits 143 and restores the terminal", func(t *testing.T) {
 		llm := inferencetest.NewServer(t)
@@ -153,6 +210,9 @@ func TestInteractiveCtrlC(t *testing.T) {
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		if code := p.wait(t); code != 143 {
 			t.Errorf("exit %d:\n%s", code, screen(p))
+		}
+		if got := strings.Count(screen(p), signalLines[syscall.SIGTERM]); got != 1 {
+			t.Errorf("%q shown %d times, want once:\n%s", signalLines[syscall.SIGTERM], got, screen(p))
 		}
 		assertGone(t, children)
 	})

@@ -194,6 +194,21 @@ func TestRunTurnLimit(t *testing.T) {
 	}
 }
 
+func TestRunTurnLimitOfOne(t *testing.T) {
+	llm := inferencetest.NewServer(t, inferencetest.ToolCalls(call("c1", "echo", `{"text":"again"}`)))
+	dir := writeAgent(t, llm.URL, stdioServer("s"))
+	r := runCLI(t, "", "run", dir, "--max-turns", "1", "-v", "-p", "loop")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "tiny-agents: stopped after 1 turn, the limit (--max-turns)") {
+		t.Errorf("no notice of the turn limit, in the singular, on stderr:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "1 turns") {
+		t.Errorf("\"1 turns\" on stderr:\n%s", r.stderr)
+	}
+}
+
 func TestRunInvalidArgumentsAndUnknownTool(t *testing.T) {
 	llm := inferencetest.NewServer(t,
 		inferencetest.ToolCalls(call("c1", "echo", `{"text": `), call("c2", "nope", `{}`)),

@@ -35,6 +35,14 @@ func (a *app) authorizer(st *streams) *browserAuthorizer {
 	return a.authz
 }
 
+// caught returns the signal that cancelled the run, or nil.
+func (a *app) caught() *signalError {
+	if a == nil {
+		return nil
+	}
+	return a.signals.caught()
+}
+
 // close stops what the commands left running: the sign-in listener.
 func (a *app) close() {
 	a.authzMu.Lock()
@@ -77,11 +85,13 @@ func exitStatus(stderr io.Writer, err error) int {
 		return done.code
 	}
 	f := classify(err)
-	if f.kind != kindInterrupted || f.code != exitCtrlC {
-		fmt.Fprintln(stderr, "tiny-agents: error: "+f.msg)
-		if f.hint != "" {
-			fmt.Fprintln(stderr, "tiny-agents: hint: "+f.hint)
-		}
+	if f.kind == kindInterrupted { // one line, as report prints it
+		fmt.Fprintln(stderr, "tiny-agents: "+f.msg)
+		return f.code
+	}
+	fmt.Fprintln(stderr, "tiny-agents: error: "+f.msg)
+	if f.hint != "" {
+		fmt.Fprintln(stderr, "tiny-agents: hint: "+f.hint)
 	}
 	return f.code
 }

@@ -142,21 +142,33 @@ func (e *reportedError) Error() string { return e.msg }
 func (e *reportedError) Unwrap() error { return e.err }
 
 // report prints err (unless already printed) and returns it as a
-// *reportedError.
+// *reportedError. An error that ends a run cancelled by a signal (a server
+// "cancelled during start-up", say) is reported as the signal: it is a
+// consequence, and the signal is what the user needs to read. Every signal
+// is one line, without the "error:" label: the run did what it was told.
 func report(st *streams, v view, err error) error {
 	var done *reportedError
 	if err == nil || errors.As(err, &done) {
 		return err
 	}
+	if sig := st.app.caught(); sig != nil && !errors.As(err, new(*signalError)) {
+		err = errors.Join(sig, err)
+	}
 	f := classify(err)
-	switch {
-	case f.kind != kindInterrupted:
-		st.fail(f)
-	case f.code != exitCtrlC: // a SIGTERM or SIGHUP is worth a line in a log; Ctrl+C is not
+	if f.kind == kindInterrupted {
 		st.notice(f.msg)
+	} else {
+		st.fail(f)
 	}
 	if v != nil {
 		v.failed(f)
 	}
 	return &reportedError{failure: f, err: err}
+}
+
+// quietInterrupt is Ctrl+C typed at the interactive prompt: a key that
+// quits, as Ctrl+D does, so it prints nothing (the terminal shows "^C");
+// it still exits 130.
+func quietInterrupt() error {
+	return &reportedError{failure: classify(errInterrupted), err: errInterrupted}
 }

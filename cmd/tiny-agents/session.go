@@ -92,7 +92,7 @@ func (s *session) consume(ctx context.Context, prompt string) (runErr, gone erro
 			}
 		case *mcpclient.RunEndEvent:
 			if e.Reason == mcpclient.StopMaxTurns {
-				s.st.notice(fmt.Sprintf("stopped after %d turns, the limit (--max-turns): the task may not be finished", e.Turns))
+				s.st.notice(fmt.Sprintf("stopped after %s, the limit (--max-turns): the task may not be finished", count(e.Turns, "turn")))
 			}
 			if s.verbose {
 				s.st.notice(usageLine(e))
@@ -159,7 +159,7 @@ func (s *session) readInteractive(ctx context.Context, in *os.File, out io.Write
 		case errors.Is(err, io.EOF):
 			return nil
 		case errors.Is(err, errLineInterrupted):
-			return errInterrupted
+			return quietInterrupt()
 		case err != nil:
 			return err
 		}
@@ -311,8 +311,16 @@ func readRawLine(r io.Reader) (string, error) {
 // usageLine says what a prompt cost in tokens.
 func usageLine(e *mcpclient.RunEndEvent) string {
 	if e.Usage == nil {
-		return fmt.Sprintf("usage: not reported by the provider (%d turns)", e.Turns)
+		return fmt.Sprintf("usage: not reported by the provider (%s)", count(e.Turns, "turn"))
 	}
-	return fmt.Sprintf("usage: %d prompt + %d completion = %d tokens over %d turns",
-		e.Usage.PromptTokens, e.Usage.CompletionTokens, e.Usage.TotalTokens, e.Turns)
+	return fmt.Sprintf("usage: %d prompt + %d completion = %s over %s",
+		e.Usage.PromptTokens, e.Usage.CompletionTokens, count(e.Usage.TotalTokens, "token"), count(e.Turns, "turn"))
+}
+
+// count is "1 turn", "2 turns": n and the noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -9,17 +11,20 @@ import (
 )
 
 // signalError is the cause of a run cancelled by a signal; its exit code is
-// 128 + the signal number, as a shell reports it.
+// 128 + the signal number, as a shell reports it. Its message, the one line
+// a run ended by a signal prints, says what happened and names the signal.
 type signalError struct{ sig syscall.Signal }
 
 func (e *signalError) Error() string {
 	switch e.sig {
 	case syscall.SIGINT:
-		return "interrupted"
+		return "interrupted (SIGINT)"
+	case syscall.SIGTERM:
+		return "terminated (SIGTERM)"
 	case syscall.SIGHUP:
 		return "hung up (SIGHUP)"
 	default:
-		return "terminated (" + e.sig.String() + ")"
+		return fmt.Sprintf("terminated (signal %d)", int(e.sig))
 	}
 }
 
@@ -37,6 +42,7 @@ var (
 // dropped, so that a Ctrl+C that arrives between two turns cancels neither.
 // Stop ends its goroutine.
 type signalRouter struct {
+	ctx    context.Context
 	cancel context.CancelCauseFunc
 	ch     chan os.Signal
 	done   chan struct{}
@@ -51,7 +57,7 @@ type signalRouter struct {
 // phase sets its own handler, SIGINT cancels the run too.
 func newSignalRouter(parent context.Context) (context.Context, *signalRouter) {
 	ctx, cancel := context.WithCancelCause(parent)
-	r := &signalRouter{cancel: cancel, ch: make(chan os.Signal, 4), done: make(chan struct{})}
+	r := &signalRouter{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 4), done: make(chan struct{})}
 	r.interrupt = r.exitOnInterrupt
 	signal.Notify(r.ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	r.wg.Go(r.loop)
@@ -87,6 +93,16 @@ func (r *signalRouter) dispatch(s os.Signal) {
 
 // exitOnInterrupt is the SIGINT handler outside turns: the run ends with 130.
 func (r *signalRouter) exitOnInterrupt() { r.cancel(errInterrupted) }
+
+// caught returns the signal that cancelled the run, or nil. Safe on a nil
+// router (a command run without one, in tests).
+func (r *signalRouter) caught() *signalError {
+	var sig *signalError
+	if r == nil || !errors.As(context.Cause(r.ctx), &sig) {
+		return nil
+	}
+	return sig
+}
 
 // onInterrupt makes h the SIGINT handler; nil drops SIGINT.
 func (r *signalRouter) onInterrupt(h func()) {

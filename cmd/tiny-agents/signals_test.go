@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -71,6 +72,40 @@ func TestSignalRouterTerminates(t *testing.T) {
 		var se *signalError
 		if !errors.As(context.Cause(ctx), &se) || se.exitCode() != want {
 			t.Errorf("%s: cause %v, want exit %d", sig, context.Cause(ctx), want)
+		}
+		r.Stop()
+	}
+}
+
+// A signal is one line without the "error:" label, wherever it is printed,
+// and an error that a signal caused is reported as the signal.
+func TestSignalIsOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		err  *signalError
+		line string
+	}{
+		{errInterrupted, "tiny-agents: interrupted (SIGINT)\n"},
+		{errTerminated, "tiny-agents: terminated (SIGTERM)\n"},
+		{errHungUp, "tiny-agents: hung up (SIGHUP)\n"},
+	} {
+		var stderr bytes.Buffer
+		if code := exitStatus(&stderr, tt.err); code != tt.err.exitCode() || stderr.String() != tt.line {
+			t.Errorf("exitStatus(%v) = %d, printed %q; want %d, %q", tt.err, code, stderr.String(), tt.err.exitCode(), tt.line)
+		}
+
+		ctx, r := newSignalRouter(t.Context())
+		r.onInterrupt(nil)
+		r.cancel(tt.err)
+		stderr.Reset()
+		a := &app{stdout: &bytes.Buffer{}, stderr: &stderr, signals: r}
+		cancelled := errors.New(`server "s": cancelled during start-up`)
+		err := report(newStreams(a), nil, fmt.Errorf("%w (%w)", cancelled, ctx.Err()))
+		var done *reportedError
+		if !errors.As(err, &done) || done.code != tt.err.exitCode() || done.kind != kindInterrupted || stderr.String() != tt.line {
+			t.Errorf("report after %v: %v, printed %q; want exit %d, %q", tt.err, err, stderr.String(), tt.err.exitCode(), tt.line)
+		}
+		if code := exitStatus(&stderr, err); code != tt.err.exitCode() || stderr.String() != tt.line {
+			t.Errorf("exitStatus printed again: %q", stderr.String())
 		}
 		r.Stop()
 	}
