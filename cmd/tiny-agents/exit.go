@@ -30,7 +30,6 @@ const (
 	kindTimeout     = "timeout"
 	kindStream      = "stream"
 	kindServer      = "server"
-	kindTool        = "tool"
 	kindInterrupted = "interrupted"
 	kindOther       = "other"
 )

@@ -9,11 +9,10 @@ import (
 
 // ANSI colours, as the references use them.
 const (
-	ansiBlue   = "\x1b[34m"
-	ansiGray   = "\x1b[90m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiReset  = "\x1b[0m"
+	ansiBlue  = "\x1b[34m"
+	ansiGray  = "\x1b[90m"
+	ansiGreen = "\x1b[32m"
+	ansiReset = "\x1b[0m"
 )
 
 // flushDelay bounds how long printed text may wait in the buffer: short

@@ -114,7 +114,7 @@ endpoint, and the MCP servers whose tools the model may call.`,
 	root.PersistentFlags().BoolP("verbose", "v", false, "show the MCP servers' standard error and every retry")
 	root.Flags().Bool("version", false, "print the version")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newRunCmd(a, nil), newServeCmd(a, nil), newToolsCmd(a, nil), newAuthCmd(a), newVersionCmd())
+	root.AddCommand(newRunCmd(a), newServeCmd(a), newToolsCmd(a), newAuthCmd(a), newVersionCmd())
 	return root
 }
 

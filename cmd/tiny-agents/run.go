@@ -25,7 +25,7 @@ type runOptions struct {
 	Output    string
 }
 
-func newRunCmd(a *app, runF func(context.Context, *app, *runOptions) error) *cobra.Command {
+func newRunCmd(a *app) *cobra.Command {
 	opts := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run [agent]",
@@ -53,9 +53,6 @@ runtime failure, 2 for a usage or configuration error, 130 after Ctrl+C, 143 aft
 			opts.Verbose = verboseFlag(cmd)
 			if err := opts.validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), a, opts)
 			}
 			return runRun(cmd.Context(), a, opts)
 		},

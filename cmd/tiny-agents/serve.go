@@ -44,7 +44,7 @@ type serveOptions struct {
 	ShutdownGrace time.Duration
 }
 
-func newServeCmd(a *app, runF func(context.Context, *app, *serveOptions) error) *cobra.Command {
+func newServeCmd(a *app) *cobra.Command {
 	opts := &serveOptions{MaxBody: agent.DefaultMaxBodyBytes}
 	cmd := &cobra.Command{
 		Use:   "serve [agent]",
@@ -82,9 +82,6 @@ requests finish for --shutdown-grace, cancels the rest, closes the MCP servers a
 			}
 			if err := opts.validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(cmd.Context(), a, opts)
 			}
 			return runServe(cmd.Context(), a, opts)
 		},

@@ -15,7 +15,7 @@ type toolsOptions struct {
 	Output string
 }
 
-func newToolsCmd(a *app, runF func(context.Context, *app, *toolsOptions) error) *cobra.Command {
+func newToolsCmd(a *app) *cobra.Command {
 	opts := &toolsOptions{}
 	cmd := &cobra.Command{
 		Use:   "tools [agent]",
@@ -34,9 +34,6 @@ for "run"; no model is called and no token is needed.`,
 			opts.Verbose = verboseFlag(cmd)
 			if opts.Output != outputText && opts.Output != outputJSON {
 				return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, opts.Output)}
-			}
-			if runF != nil {
-				return runF(cmd.Context(), a, opts)
 			}
 			return runTools(cmd.Context(), a, opts)
 		},
