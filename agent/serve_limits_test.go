@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,8 @@ import (
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
 
 // stallLLM streams one chunk per request, then holds the request until
@@ -328,29 +329,11 @@ func TestServeErrorMidStream(t *testing.T) {
 
 func TestServeLogsFailures(t *testing.T) {
 	llm := inferencetest.NewServer(t, inferencetest.HTTPError(400, `{"error":"no such model"}`))
-	var log lockedBuffer
+	var log mcptest.SyncBuffer
 	url := serveHandler(t, serveAgent(t, llm.URL, agent.WithInferenceOptions(inference.WithMaxRetries(0))),
 		agent.HandlerOptions{Logger: slog.New(slog.NewTextHandler(&log, nil))})
 	post(t, url, userRequest(false, "hi"))
 	if got := log.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, llm.URL) || !strings.Contains(got, "status=502") {
 		t.Errorf("log: %s", got)
 	}
-}
-
-// lockedBuffer is a strings.Builder safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -1,7 +1,6 @@
 package mcpclient_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -254,26 +253,8 @@ func TestWarningsAreSentences(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestServerStderrIsMirroredWithPrefixes(t *testing.T) {
-	var out syncBuffer
+	var out mcptest.SyncBuffer
 	c, err := mcpclient.New(mcpclient.WithServerStderr(&out))
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ import (
 
 // oauthClient builds a client with the given Authorizer (nil for none) and
 // token store, logging at debug level into log.
-func oauthClient(t *testing.T, ua mcpclient.Authorizer, store mcpclient.TokenStore, log *syncBuffer) *mcpclient.Client {
+func oauthClient(t *testing.T, ua mcpclient.Authorizer, store mcpclient.TokenStore, log *mcptest.SyncBuffer) *mcpclient.Client {
 	t.Helper()
 	opts := []mcpclient.Option{mcpclient.WithTokenStore(store)}
 	if ua != nil {
@@ -369,7 +369,7 @@ func TestAuthConfigValidate(t *testing.T) {
 // and greps the errors and the debug log for every token, code and
 // secret involved.
 func TestOAuthNoSecretInErrorsOrLogs(t *testing.T) {
-	var log syncBuffer
+	var log mcptest.SyncBuffer
 	var errs []error
 	var secrets []string
 	_, keyPEM := newP256PEM(t)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
 
 func TestApproveAtTheTerminal(t *testing.T) {
@@ -53,7 +55,7 @@ func TestApproveWithoutTerminalRefuses(t *testing.T) {
 	cmd := exec.Command(binary, "run", dir, "--approve", "writes", "-p", "go")
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "HF_TOKEN=")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling terminal: /dev/tty cannot open
-	var out, errb syncBuffer
+	var out, errb mcptest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())

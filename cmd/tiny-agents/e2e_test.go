@@ -84,7 +84,7 @@ func runCLIEnv(t *testing.T, env []string, stdin string, args ...string) result 
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1", "HOME="+t.TempDir(), "HF_HOME="+t.TempDir()), env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb syncBuffer
+	var out, errb mcptest.SyncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	done := make(chan error, 1)
 	if err := cmd.Start(); err != nil {

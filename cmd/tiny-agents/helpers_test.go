@@ -7,32 +7,15 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while a process writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // waitFor polls until the output contains want, or fails after 10 s.
-func waitFor(t *testing.T, out *syncBuffer, want string) {
+func waitFor(t *testing.T, out *mcptest.SyncBuffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(out.String(), want) {
@@ -44,7 +27,7 @@ func waitFor(t *testing.T, out *syncBuffer, want string) {
 }
 
 // startCLI starts the binary with a stdin pipe and waits for its prompt.
-func startCLI(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *syncBuffer) {
+func startCLI(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *mcptest.SyncBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), "HF_TOKEN=", "NO_COLOR=1")
@@ -52,7 +35,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *syncBuf
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &mcptest.SyncBuffer{}
 	cmd.Stdout = out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -66,7 +49,7 @@ func startCLI(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *syncBuf
 type proc struct {
 	cmd            *exec.Cmd
 	stdin          io.WriteCloser
-	stdout, stderr *syncBuffer
+	stdout, stderr *mcptest.SyncBuffer
 	exited         chan struct{}
 	code           int
 }
@@ -80,7 +63,7 @@ func startProc(t *testing.T, env []string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, stdin: stdin, stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, stdin: stdin, stdout: &mcptest.SyncBuffer{}, stderr: &mcptest.SyncBuffer{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

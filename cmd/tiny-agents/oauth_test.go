@@ -12,13 +12,15 @@ import (
 	"time"
 
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
 
 // testAuthorizer is a browserAuthorizer whose browser does nothing.
-func testAuthorizer(t *testing.T) (*browserAuthorizer, *syncBuffer) {
+func testAuthorizer(t *testing.T) (*browserAuthorizer, *mcptest.SyncBuffer) {
 	t.Helper()
 	t.Setenv("BROWSER", "true")
-	var stderr syncBuffer
+	var stderr mcptest.SyncBuffer
 	b := newBrowserAuthorizer(newStreams(&app{stdout: io.Discard, stderr: &stderr}))
 	t.Cleanup(func() { b.Close() })
 	return b, &stderr

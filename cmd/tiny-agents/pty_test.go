@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
 
 // ptyCLI is the binary running on a pseudo-terminal, as at a user's
@@ -16,7 +18,7 @@ import (
 type ptyCLI struct {
 	cmd    *exec.Cmd
 	master *os.File
-	out    *syncBuffer // everything the terminal showed
+	out    *mcptest.SyncBuffer // everything the terminal showed
 	done   chan struct{}
 }
 
@@ -32,7 +34,7 @@ func startPTY(t *testing.T, env []string, args ...string) *ptyCLI {
 		t.Fatal(err)
 	}
 	slave.Close()
-	p := &ptyCLI{cmd: cmd, master: master, out: &syncBuffer{}, done: make(chan struct{})}
+	p := &ptyCLI{cmd: cmd, master: master, out: &mcptest.SyncBuffer{}, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		buf := make([]byte, 4096)
