@@ -273,12 +273,32 @@ func (c ServerConfig) checkAuth() error {
 	if _, err := TokenKey(c.URL); err != nil {
 		return fmt.Errorf("url: %w", err)
 	}
-	if c.Auth.Mode != AuthModeNone {
-		for k := range c.Headers {
-			if strings.EqualFold(k, "Authorization") {
-				return errors.New("auth: headers set Authorization too; remove it, or set auth.mode to none")
-			}
-		}
+	if c.Auth.Mode != AuthModeNone && c.hasAuthorizationHeader() {
+		return errors.New("auth: headers set Authorization too; remove it, or set auth.mode to none")
 	}
 	return nil
+}
+
+// Remote reports whether the server is reached over HTTP (sse or http),
+// the servers that may ask the client to sign in.
+func (c ServerConfig) Remote() bool {
+	return c.Type == TransportSSE || c.Type == TransportHTTP
+}
+
+// UsesOAuth reports whether the client signs in to the server when the
+// server asks: a remote server whose auth mode is not none and whose
+// headers carry no Authorization of their own.
+func (c ServerConfig) UsesOAuth() bool {
+	return c.Remote() && (c.Auth == nil || c.Auth.Mode != AuthModeNone) && !c.hasAuthorizationHeader()
+}
+
+// hasAuthorizationHeader reports whether the server's headers set
+// Authorization, in any case.
+func (c ServerConfig) hasAuthorizationHeader() bool {
+	for k := range c.Headers {
+		if strings.EqualFold(k, "Authorization") {
+			return true
+		}
+	}
+	return false
 }

@@ -123,3 +123,24 @@ func TestBaseEnv(t *testing.T) {
 		t.Error("BaseEnv returns its own slice")
 	}
 }
+
+func TestServerConfigUsesOAuth(t *testing.T) {
+	none := &mcpclient.AuthConfig{Mode: mcpclient.AuthModeNone}
+	tests := []struct {
+		name string
+		cfg  mcpclient.ServerConfig
+		want bool
+	}{
+		{"http", mcpclient.ServerConfig{Type: mcpclient.TransportHTTP, URL: "http://127.0.0.1/mcp"}, true},
+		{"sse", mcpclient.ServerConfig{Type: mcpclient.TransportSSE, URL: "http://127.0.0.1/sse"}, true},
+		{"stdio", mcpclient.ServerConfig{Type: mcpclient.TransportStdio, Command: "x"}, false},
+		{"mode none", mcpclient.ServerConfig{Type: mcpclient.TransportHTTP, URL: "http://127.0.0.1/mcp", Auth: none}, false},
+		{"own header", mcpclient.ServerConfig{Type: mcpclient.TransportHTTP, URL: "http://127.0.0.1/mcp",
+			Headers: map[string]string{"authorization": "Bearer k"}}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.cfg.UsesOAuth(); got != tt.want {
+			t.Errorf("%s: UsesOAuth() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

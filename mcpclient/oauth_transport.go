@@ -53,17 +53,12 @@ type authenticator struct {
 // is off for it: an explicit auth mode none, or an Authorization header of
 // its own.
 func (c *Client) newAuthenticator(cfg ServerConfig, name string) (*authenticator, error) {
+	if !cfg.UsesOAuth() {
+		return nil, nil
+	}
 	var ac AuthConfig
 	if cfg.Auth != nil {
 		ac = *cfg.Auth
-	}
-	if ac.Mode == AuthModeNone {
-		return nil, nil
-	}
-	for k := range cfg.Headers {
-		if strings.EqualFold(k, "Authorization") {
-			return nil, nil
-		}
 	}
 	u, err := url.Parse(cfg.URL)
 	if err != nil {

@@ -83,7 +83,7 @@ func runLogin(ctx context.Context, a *app, opts *agentOptions) (err error) {
 	defer ag.Close()
 	remote := 0
 	for i, s := range info.servers {
-		if s.Type != mcpclient.TransportSSE && s.Type != mcpclient.TransportHTTP {
+		if !s.Remote() {
 			continue
 		}
 		remote++
@@ -97,7 +97,7 @@ func runLogin(ctx context.Context, a *app, opts *agentOptions) (err error) {
 
 // loginState says where a server stands after `auth login`.
 func loginState(ctx context.Context, store *tokenfile.Store, s mcpclient.ServerConfig, before map[string]string) string {
-	if !oauthOn(s) {
+	if !s.UsesOAuth() {
 		return "OAuth is off for it (auth.mode none, or an Authorization header)"
 	}
 	key, err := mcpclient.TokenKey(s.URL)
@@ -119,19 +119,6 @@ func loginState(ctx context.Context, store *tokenfile.Store, s mcpclient.ServerC
 		what += ", scope " + tok.Scope
 	}
 	return what + ", " + describeExpiry(tok.Expiry, time.Now())
-}
-
-// oauthOn reports whether mcpclient signs in to s when it asks.
-func oauthOn(s mcpclient.ServerConfig) bool {
-	if s.Auth != nil && s.Auth.Mode == mcpclient.AuthModeNone {
-		return false
-	}
-	for k := range s.Headers {
-		if strings.EqualFold(k, "Authorization") {
-			return false
-		}
-	}
-	return true
 }
 
 // savedAccess maps the key of each saved sign-in to its access token, to

@@ -52,7 +52,7 @@ func canAsk(st *streams, opts *agentOptions) bool {
 
 func hasRemote(cfg *agent.Config) bool {
 	for _, s := range cfg.Servers {
-		if s.Type == mcpclient.TransportSSE || s.Type == mcpclient.TransportHTTP {
+		if s.Remote() {
 			return true
 		}
 	}
