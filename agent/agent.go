@@ -14,6 +14,13 @@ import (
 	"github.com/tiny-agents-go/tiny-agents/tools"
 )
 
+// ErrClosed is the error of a run of a closed agent: [Agent.Ask],
+// [Agent.Run], [Agent.RunMessages] and [Agent.RunConversation] return it at
+// once, without calling the model, and a run that Close interrupts returns
+// it instead of starting its next turn.
+// It is [mcpclient.ErrClosed], which a turn of a closed MCP client yields.
+var ErrClosed = mcpclient.ErrClosed
+
 // DefaultMaxTurns bounds the turns of one Run.
 const DefaultMaxTurns = 10
 
@@ -26,8 +33,10 @@ Use your tools to find things out instead of guessing: if you are unsure about a
 Before each tool call, think about what you need and why this call gets it; after each call, look at the result and decide what to do next. When the task is done, call task_complete. If you cannot go on without the user, call ask_question and put your question in your message.`
 
 // Agent runs a model with the tools of its MCP servers until a task is done.
-// It embeds the MCP client, and through it the inference client; Close ends
-// the servers. [Agent.Run] keeps one conversation inside the agent, for one
+// It embeds the MCP client, and through it the inference client. Close ends
+// the servers and closes the idle connections to the model (see
+// [mcpclient.Client.Close]); after it every run fails with [ErrClosed], and
+// closing again returns nil. [Agent.Run] keeps one conversation inside the agent, for one
 // user; [Agent.RunConversation] runs a conversation the caller owns, so
 // that many can share the agent's servers and tools at once.
 type Agent struct {
@@ -84,9 +93,18 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 func WithServerStderr(w io.Writer) Option { return func(o *options) { o.stderr = w } }
 
 // New builds the agent of cfg and connects its servers in parallel. It
-// returns the inference client's configuration error, or the joined errors
-// of servers that failed (with the agent closed).
+// returns an error for a nil cfg, a *[ConfigError] for a cfg that names
+// neither a model nor an endpoint URL (or names an endpoint that is not
+// http(s), or an unknown provider), the inference client's configuration
+// error, or the joined errors of servers that failed (with the agent
+// closed).
 func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
+	if cfg == nil {
+		return nil, errors.New("agent: nil config")
+	}
+	if err := cfg.validateModel(firstNonEmpty(cfg.Source, "agent config")); err != nil {
+		return nil, err
+	}
 	o := options{maxTurns: DefaultMaxTurns}
 	for _, opt := range opts {
 		opt(&o)
@@ -154,7 +172,9 @@ func (a *Agent) NewConversation() []inference.ChatMessage {
 // run that was not cut short by an error ends with a *mcpclient.RunEndEvent
 // saying why it stopped. The first error is terminal. Cancelling ctx stops
 // the run and leaves the conversation consistent for the next Run. Runs
-// are serialised: a second Run waits for the first to end.
+// are serialised: a second Run waits for the first to end. On a closed
+// agent the only thing yielded is [ErrClosed], and the conversation is
+// left as it was.
 func (a *Agent) Run(ctx context.Context, input string) iter.Seq2[mcpclient.Event, error] {
 	return a.RunMessages(ctx, []inference.ChatMessage{{Role: inference.RoleUser, Content: input}})
 }
@@ -165,6 +185,10 @@ func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) 
 	return func(yield func(mcpclient.Event, error) bool) {
 		a.runMu.Lock()
 		defer a.runMu.Unlock()
+		if a.Closed() {
+			yield(nil, ErrClosed)
+			return
+		}
 		a.mu.Lock()
 		history := append(slices.Clone(a.messages), input...)
 		a.mu.Unlock()
@@ -186,9 +210,14 @@ func (a *Agent) RunMessages(ctx context.Context, input []inference.ChatMessage) 
 // caller's, extended as the run goes. An empty history starts with the
 // agent's system prompt. Calls on different histories may run at once;
 // the agent's servers and tools are shared. A history must not be used
-// by two calls at the same time.
+// by two calls at the same time. On a closed agent the only thing yielded
+// is [ErrClosed], and *history is left as it was.
 func (a *Agent) RunConversation(ctx context.Context, history *[]inference.ChatMessage, input ...inference.ChatMessage) iter.Seq2[mcpclient.Event, error] {
 	return func(yield func(mcpclient.Event, error) bool) {
+		if a.Closed() {
+			yield(nil, ErrClosed)
+			return
+		}
 		if len(*history) == 0 {
 			*history = a.NewConversation()
 		}
@@ -199,6 +228,8 @@ func (a *Agent) RunConversation(ctx context.Context, history *[]inference.ChatMe
 }
 
 // loop runs turns over *history; the run's own messages start at start.
+// Once the agent is closed, the next turn yields ErrClosed instead of
+// calling the model.
 func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, start int, yield func(mcpclient.Event, error) bool) {
 	end := &mcpclient.RunEndEvent{Reason: mcpclient.StopMaxTurns}
 	nextTurnShouldCallTools := true
@@ -240,7 +271,7 @@ func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, star
 
 // Ask runs input as [Agent.Run] does, without events, and returns how the
 // run ended: the answer, why it stopped, the turns and the usage. It
-// returns the run's first error.
+// returns the run's first error: [ErrClosed] at once for a closed agent.
 func (a *Agent) Ask(ctx context.Context, input string) (*mcpclient.RunEndEvent, error) {
 	for ev, err := range a.Run(ctx, input) {
 		if err != nil {

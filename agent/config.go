@@ -109,18 +109,11 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 
 var inputRef = regexp.MustCompile(`\$\{input:([^}]*)\}`)
 
+// validate checks the whole config: the model, the inputs and the servers.
+// It returns a *ConfigError for the first problem.
 func (c *Config) validate() error {
-	fail := func(field, format string, args ...any) error {
-		return &ConfigError{Source: c.Source, Field: field, Msg: fmt.Sprintf(format, args...)}
-	}
-	if c.Model == "" && c.EndpointURL == "" {
-		return fail("model", "missing: name the model (and an endpointUrl or provider if it is not on the Hugging Face router)")
-	}
-	if c.EndpointURL != "" && !isHTTP(c.EndpointURL) {
-		return fail("endpointUrl", "%q is not an http(s) URL", c.EndpointURL)
-	}
-	if p := c.Provider; p != "" && p != "auto" && !slices.Contains(inference.Providers(), p) {
-		return fail("provider", "unknown provider %q (known: auto, %s)", p, strings.Join(inference.Providers(), ", "))
+	if err := c.validateModel(c.Source); err != nil {
+		return err
 	}
 	declared, err := validateInputs(c.Source, "inputs", c.Inputs)
 	if err != nil {
@@ -142,6 +135,25 @@ func (c *Config) validate() error {
 			return c.nameClash(first, i)
 		}
 		names[s.Name] = i
+	}
+	return nil
+}
+
+// validateModel checks how the model is reached: a model or an endpoint URL
+// is required, the URL must be http(s) and the provider known. It returns a
+// *ConfigError naming source and the field.
+func (c *Config) validateModel(source string) error {
+	fail := func(field, format string, args ...any) error {
+		return &ConfigError{Source: source, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	if c.Model == "" && c.EndpointURL == "" {
+		return fail("model", "missing: name the model (and an endpointUrl or provider if it is not on the Hugging Face router)")
+	}
+	if c.EndpointURL != "" && !isHTTP(c.EndpointURL) {
+		return fail("endpointUrl", "%q is not an http(s) URL", c.EndpointURL)
+	}
+	if p := c.Provider; p != "" && p != "auto" && !slices.Contains(inference.Providers(), p) {
+		return fail("provider", "unknown provider %q (known: auto, %s)", p, strings.Join(inference.Providers(), ", "))
 	}
 	return nil
 }

@@ -24,6 +24,12 @@
 // [WithClientOptions] passes MCP client options through: an approval hook
 // (mcpclient.WithApprover), the tool result limit, parallel tool calls.
 //
+// [New] refuses a nil config, and one that names neither a model nor an
+// endpoint URL, with the *[ConfigError] [ParseConfig] gives for such an
+// agent.json. Close ends the servers and closes the agent's idle
+// connections to the model; after it every run fails at once with
+// [ErrClosed].
+//
 // # Running it
 //
 // [Agent.Ask] runs a prompt and returns how it ended: the answer, why it

@@ -50,6 +50,9 @@ type Client struct {
 	billTo      string
 	userAgent   string
 	http        HTTPDoer
+	// ownHTTP is the client NewClient built when the caller gave none, nil
+	// otherwise; CloseIdleConnections closes its idle connections.
+	ownHTTP     *http.Client
 	retry       retryPolicy
 	retryHook   func(RetryInfo)
 	log         *slog.Logger
@@ -125,7 +128,8 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.userAgent = "tiny-agents-go/" + version.Version + "; go/" + strings.TrimPrefix(runtime.Version(), "go")
 	}
 	if c.http == nil {
-		c.http = newHTTPClient(cfg.proxy, cfg.headers)
+		c.ownHTTP = newHTTPClient(cfg.proxy, cfg.headers)
+		c.http = c.ownHTTP
 	}
 	c.Chat = &ChatService{Completions: &ChatCompletionsService{client: c}}
 	return c, nil
@@ -192,6 +196,19 @@ func newHTTPClient(proxy *url.URL, callerHeaders http.Header) *http.Client {
 		t.Proxy = http.ProxyURL(proxy)
 	}
 	return &http.Client{Transport: t, CheckRedirect: redirectPolicy(callerHeaders)}
+}
+
+// CloseIdleConnections closes the idle connections of the HTTP client that
+// [NewClient] built, and with them the goroutines that read them. Call it
+// when the client is no longer needed; the client stays usable and dials
+// again for its next request. Connections carrying a request are left
+// alone. It does nothing for an HTTP client given with [WithHTTPClient]:
+// that one is the caller's, perhaps shared with other clients, and the
+// caller closes its connections (http.Client.CloseIdleConnections).
+func (c *Client) CloseIdleConnections() {
+	if c.ownHTTP != nil {
+		c.ownHTTP.CloseIdleConnections()
+	}
 }
 
 func envURL(name string) string {

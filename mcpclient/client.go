@@ -39,6 +39,10 @@ type Client struct {
 	goTools  []*tools.Tool
 	goByName map[string]*tools.Tool
 
+	// ownsInference is set when New built the inference client, whose
+	// idle connections Close then closes.
+	ownsInference bool
+
 	// noStreamOptions is set once the server has refused stream_options.
 	noStreamOptions atomic.Bool
 
@@ -142,7 +146,8 @@ func New(opts ...Option) (*Client, error) {
 	if err := checkGoTools(o.goTools); err != nil {
 		return nil, err
 	}
-	if o.inf == nil {
+	owns := o.inf == nil
+	if owns {
 		inf, err := inference.NewClient(o.infOpts...)
 		if err != nil {
 			return nil, err
@@ -163,7 +168,8 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c := &Client{Client: o.inf, model: o.model, log: o.log, elicit: o.elicit, resultLimit: o.resultLimit,
 		maxParallel: o.maxParallel, approve: o.approve, authorizer: o.authorizer, tokens: o.tokens,
-		goTools: slices.Clone(o.goTools), goByName: map[string]*tools.Tool{}, byTool: map[string]*session{}}
+		goTools: slices.Clone(o.goTools), goByName: map[string]*tools.Tool{}, byTool: map[string]*session{},
+		ownsInference: owns}
 	for _, t := range c.goTools {
 		c.goByName[t.Name] = t
 	}
@@ -324,14 +330,31 @@ func (c *Client) Tools() []inference.Tool {
 
 // Close ends every session: stdio children get their stdin closed, then
 // SIGTERM, then SIGKILL for their whole process group; HTTP sessions are
-// deleted. It returns a *[ServerError] (Op "close") for each session that
-// did not close cleanly, leaving out servers already reported gone.
+// deleted. Then it closes the idle connections to the model of the
+// inference client New built (see [inference.Client.CloseIdleConnections]);
+// one given with [WithInferenceClient] is the caller's and keeps them. A
+// request to the model still running at that moment keeps its connection
+// until the transport's idle timeout. Close returns a *[ServerError] (Op
+// "close") for each session that did not close cleanly, leaving out
+// servers already reported gone; closing again returns nil.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	sessions := c.sessions
 	c.sessions, c.byTool, c.tools, c.closed = nil, map[string]*session{}, nil, true
 	c.mu.Unlock()
-	return closeAll(sessions)
+	err := closeAll(sessions)
+	if c.ownsInference {
+		c.Client.CloseIdleConnections()
+	}
+	return err
+}
+
+// Closed reports whether [Client.Close] has been called. It is safe for
+// concurrent use.
+func (c *Client) Closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // closeAll closes the sessions in parallel; nil ones are skipped.

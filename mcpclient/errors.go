@@ -17,6 +17,10 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 )
 
+// ErrClosed is the error of a turn on a client that has been closed: the
+// model is not called.
+var ErrClosed = errors.New("mcpclient: closed")
+
 // ErrServerGone is wrapped by a [ServerError] whose server went away: its
 // process exited or its connection closed.
 var ErrServerGone = errors.New("mcpclient: server gone")

@@ -38,6 +38,9 @@ type TurnOptions struct {
 // run, its own result is empty, and the calls after it are answered "Not
 // run: ..." in the conversation without an event.
 //
+// On a closed client the only thing yielded is [ErrClosed], before the
+// model is called.
+//
 // Bad JSON arguments, an unknown tool, a failing tool and a denied call
 // become tool messages that tell the model what went wrong. The first
 // error is terminal (no *TurnEndEvent follows it) and the conversation
@@ -51,6 +54,10 @@ type TurnOptions struct {
 // treatment, without the error. No goroutine of the turn outlives it.
 func (c *Client) ProcessSingleTurnWithTools(ctx context.Context, messages *[]inference.ChatMessage, opts TurnOptions) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
+		if c.Closed() {
+			yield(nil, ErrClosed)
+			return
+		}
 		st, ok := c.streamTurn(ctx, messages, opts, yield)
 		if !ok {
 			return

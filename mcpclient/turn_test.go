@@ -335,3 +335,15 @@ func TestTurnChunkEventIsRefilled(t *testing.T) {
 		t.Errorf("copied chunks say %q", got)
 	}
 }
+
+// TestTurnOnClosedClient checks that a closed client's turn fails at once
+// with ErrClosed and does not call the model.
+func TestTurnOnClosedClient(t *testing.T) {
+	c, llm := newClient(t) // no step: a request would fail the test
+	c.Close()
+	msgs := []inference.ChatMessage{{Role: inference.RoleUser, Content: "go"}}
+	r := runTurn(t, t.Context(), c, &msgs, mcpclient.TurnOptions{})
+	if !errors.Is(r.err, mcpclient.ErrClosed) || r.chunks != 0 || len(llm.Requests()) != 0 || len(msgs) != 1 {
+		t.Errorf("err %v, %d chunks, %d requests, %d messages", r.err, r.chunks, len(llm.Requests()), len(msgs))
+	}
+}
