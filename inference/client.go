@@ -119,9 +119,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if c.token == "" {
-		c.token = hfhome.Token()
-		if w := hfhome.TokenFileWarning(); c.token != "" && w != "" {
-			c.log.Warn(w)
+		var warning string
+		c.token, warning = hfhome.Load()
+		if warning != "" {
+			c.log.Warn(warning)
 		}
 	}
 	if c.userAgent == "" {

@@ -69,7 +69,8 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkToken(cfg, opts); err != nil {
+	hfToken, tokenWarning := hfhome.Load()
+	if err := checkToken(cfg, opts, hfToken); err != nil {
 		return nil, nil, err
 	}
 	var ask func(agent.Input) (string, error)
@@ -83,12 +84,12 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 	for _, w := range warnings {
 		st.warn(w)
 	}
-	if err := checkToken(cfg, opts); err != nil {
+	if err := checkToken(cfg, opts, hfToken); err != nil {
 		return nil, nil, err
 	}
-	st.setSecrets(append(cfg.Secrets(), hfhome.Token())...)
-	if w := hfhome.TokenFileWarning(); w != "" && cfg.APIKey == "" && !opts.toolsOnly {
-		st.warn(w)
+	st.setSecrets(append(cfg.Secrets(), hfToken)...)
+	if tokenWarning != "" && cfg.APIKey == "" && !opts.toolsOnly {
+		st.warn(tokenWarning)
 	}
 	ag, err := agent.New(ctx, cfg, append(agentOpts(st, cfg, opts), signInOpts(st, cfg, opts)...)...)
 	if err != nil {
@@ -165,10 +166,11 @@ func first(ds ...time.Duration) time.Duration {
 }
 
 // checkToken fails at start, with a hint in CLI terms, when the agent calls
-// the Hugging Face router or a provider and no token can be found.
-func checkToken(cfg *agent.Config, opts *agentOptions) error {
+// the Hugging Face router or a provider and has neither an apiKey nor the
+// Hugging Face token hfToken.
+func checkToken(cfg *agent.Config, opts *agentOptions, hfToken string) error {
 	// An apiKey that names an input is checked again once inputs are resolved.
-	if opts.toolsOnly || cfg.EndpointURL != "" || cfg.APIKey != "" || hfhome.Token() != "" {
+	if opts.toolsOnly || cfg.EndpointURL != "" || cfg.APIKey != "" || hfToken != "" {
 		return nil
 	}
 	return &configError{kind: kindAuth, hint: noTokenHint,

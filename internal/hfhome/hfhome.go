@@ -4,6 +4,7 @@ package hfhome
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,54 +15,55 @@ import (
 // the token file (see [TokenPath]). It returns "" when none is set or the
 // file cannot be read: a missing token is not an error here, callers decide.
 func Token() string {
-	for _, name := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
-		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
-			return v
-		}
-	}
-	p := TokenPath()
-	if p == "" {
-		return ""
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
+	token, _ := Load()
+	return token
 }
 
-// TokenFileWarning returns a warning when the token in use comes from the
+// TokenFileWarning returns [Load]'s warning alone.
+func TokenFileWarning() string {
+	_, warning := Load()
+	return warning
+}
+
+// Load returns the token as [Token] finds it and, when it comes from the
 // token file (no HF_TOKEN or HUGGING_FACE_HUB_TOKEN is set) and that file
-// is open to its group or to others (mode & 0o077 != 0), as in
+// is open to its group or to others (mode & 0o077 != 0), a warning, as in
 //
 //	the Hugging Face token file /home/u/.cache/huggingface/token is
 //	accessible to other users (mode 0644); restrict it with `chmod 600 /home/u/.cache/huggingface/token`
 //
-// It returns "" otherwise: the file is private, empty or absent, the token
-// comes from the environment, or the system is Windows, whose permission
-// bits do not say who may read a file. [Token] reads the file either way.
-func TokenFileWarning() string {
-	if runtime.GOOS == "windows" {
-		return ""
-	}
+// The warning is "" otherwise: the file is private, holds no token or is absent, the
+// token comes from the environment, or the system is Windows, whose
+// permission bits do not say who may read a file. The file is opened once,
+// and its mode is that of the file read.
+func Load() (token, warning string) {
 	for _, name := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
-		if strings.TrimSpace(os.Getenv(name)) != "" {
-			return ""
+		if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+			return v, ""
 		}
 	}
 	p := TokenPath()
 	if p == "" {
-		return ""
+		return "", ""
 	}
-	fi, err := os.Stat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
-		return ""
+	f, err := os.Open(p)
+	if err != nil {
+		return "", ""
 	}
-	perm := fi.Mode().Perm()
-	if perm&0o077 == 0 {
-		return ""
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return "", ""
 	}
-	return fmt.Sprintf("the Hugging Face token file %s is accessible to other users (mode %04o); restrict it with `chmod 600 %s`", p, perm, p)
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return "", ""
+	}
+	token = strings.TrimSpace(string(b))
+	if perm := fi.Mode().Perm(); runtime.GOOS != "windows" && token != "" && perm&0o077 != 0 {
+		warning = fmt.Sprintf("the Hugging Face token file %s is accessible to other users (mode %04o); restrict it with `chmod 600 %s`", p, perm, p)
+	}
+	return token, warning
 }
 
 // TokenPath returns where the token file is expected: $HF_TOKEN_PATH, else
