@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -70,6 +71,7 @@ func classify(err error) failure {
 		strErr  *inference.StreamError
 		srvErr  *mcpclient.ServerError
 		authErr *mcpclient.AuthError
+		netErr  *net.OpError
 	)
 	f := failure{code: exitFailure, kind: kindOther, msg: plainMessage(err)}
 	switch {
@@ -102,6 +104,8 @@ func classify(err error) failure {
 		f.kind = kindStream
 	case errors.As(err, &srvErr):
 		f.kind = kindServer
+	case errors.As(err, &netErr): // the model's endpoint could not be reached
+		f.kind = kindHTTP
 	}
 	return f
 }

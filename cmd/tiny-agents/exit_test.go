@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
@@ -21,20 +24,22 @@ func TestClassifyIsTheExitTable(t *testing.T) {
 		code int
 		kind string
 	}{
-		"usage":           {&usageError{errors.New("bad flag")}, 2, kindConfig},
-		"agent.json":      {&agent.ConfigError{Source: "a.json", Field: "model", Msg: "missing"}, 2, kindConfig},
-		"no token":        {&configError{msg: "no token", kind: kindAuth}, 2, kindAuth},
-		"unknown model":   {wrap(inference.ErrModelNotMapped), 2, kindConfig},
-		"http":            {wrap(&inference.HTTPError{StatusCode: 500}), 1, kindHTTP},
-		"unauthorized":    {wrap(&inference.HTTPError{StatusCode: 401}), 1, kindAuth},
-		"idle timeout":    {wrap(fmt.Errorf("x: %w", inference.ErrIdleTimeout)), 1, kindTimeout},
-		"deadline":        {wrap(inference.ErrTimeout), 1, kindTimeout},
-		"connect timeout": {&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrConnectTimeout}, 1, kindTimeout},
-		"stream event":    {wrap(&inference.StreamError{Message: "overloaded"}), 1, kindStream},
-		"stream cut":      {wrap(io.ErrUnexpectedEOF), 1, kindStream},
-		"malformed":       {wrap(inference.ErrMalformedStream), 1, kindStream},
-		"server":          {&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrServerGone}, 1, kindServer},
-		"sign-in failed":  {&mcpclient.ServerError{Server: "s", Err: &mcpclient.AuthError{Op: "token", Err: errors.New("invalid_grant")}}, 1, kindAuth},
+		"usage":              {&usageError{errors.New("bad flag")}, 2, kindConfig},
+		"agent.json":         {&agent.ConfigError{Source: "a.json", Field: "model", Msg: "missing"}, 2, kindConfig},
+		"no token":           {&configError{msg: "no token", kind: kindAuth}, 2, kindAuth},
+		"unknown model":      {wrap(inference.ErrModelNotMapped), 2, kindConfig},
+		"http":               {wrap(&inference.HTTPError{StatusCode: 500}), 1, kindHTTP},
+		"unauthorized":       {wrap(&inference.HTTPError{StatusCode: 401}), 1, kindAuth},
+		"idle timeout":       {wrap(fmt.Errorf("x: %w", inference.ErrIdleTimeout)), 1, kindTimeout},
+		"deadline":           {wrap(inference.ErrTimeout), 1, kindTimeout},
+		"connect timeout":    {&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrConnectTimeout}, 1, kindTimeout},
+		"stream event":       {wrap(&inference.StreamError{Message: "overloaded"}), 1, kindStream},
+		"stream cut":         {wrap(io.ErrUnexpectedEOF), 1, kindStream},
+		"malformed":          {wrap(inference.ErrMalformedStream), 1, kindStream},
+		"server":             {&mcpclient.ServerError{Server: "s", Err: mcpclient.ErrServerGone}, 1, kindServer},
+		"unreachable":        {wrap(&url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}), 1, kindHTTP},
+		"server unreachable": {&mcpclient.ServerError{Server: "s", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, 1, kindServer},
+		"sign-in failed":     {&mcpclient.ServerError{Server: "s", Err: &mcpclient.AuthError{Op: "token", Err: errors.New("invalid_grant")}}, 1, kindAuth},
 		"sign-in needed": {&mcpclient.ServerError{Server: "s", Err: &mcpclient.AuthError{Op: "authorization",
 			Err: fmt.Errorf("%w: no Authorizer", mcpclient.ErrAuthorizationRequired)}}, 1, kindAuth},
 		"ctrl+c":        {wrap(errInterrupted), 130, kindInterrupted},
