@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
+	"github.com/tiny-agents-go/tiny-agents/agents"
 	"github.com/tiny-agents-go/tiny-agents/inference"
 	"github.com/tiny-agents-go/tiny-agents/internal/tokenfile"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
@@ -98,6 +99,20 @@ func TestPlainMessage(t *testing.T) {
 	for in, want := range tests {
 		if got := plainMessage(errors.New(in)); got != want {
 			t.Errorf("plainMessage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestRunHelpNamesBuiltinAgents checks what the "agent not found" hint
+// promises: run --help names every built-in agent, and all exit codes.
+func TestRunHelpNamesBuiltinAgents(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := Main([]string{"run", "--help"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	for _, want := range append(agents.Names(), "129", "130", "143") {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("run --help does not name %q:\n%s", want, out.String())
 		}
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
+	"github.com/tiny-agents-go/tiny-agents/agents"
 )
 
 // Output formats of --output.
@@ -33,12 +35,14 @@ func newRunCmd(a *app) *cobra.Command {
 		Long: `Run an agent: connect its MCP servers, then read prompts at "> " and stream the answers.
 
 The agent is a path to an agent.json file, a folder holding agent.json (and PROMPT.md or
-AGENTS.md), the name of a built-in agent, or the id of an agent in the Hub dataset
-tiny-agents/tiny-agents. Without an argument, the built-in "default" agent runs.
+AGENTS.md), the name of a built-in agent (` + strings.Join(agents.Names(), ", ") + `), or the id of an agent
+in the Hub dataset tiny-agents/tiny-agents. Without an argument, the built-in "default" agent
+runs.
 
 With -p, one prompt runs and stdout carries only the answer. Prompts piped on stdin run one
 per line; the first that fails ends the run. The exit status is 0 on success, 1 for a
-runtime failure, 2 for a usage or configuration error, 130 after Ctrl+C, 143 after SIGTERM.`,
+runtime failure, 2 for a usage or configuration error, 129 after SIGHUP, 130 after Ctrl+C,
+143 after SIGTERM.`,
 		Example: `  tiny-agents run
   tiny-agents run ./my-agent
   tiny-agents run coder -p "add a test for parse.go"
