@@ -138,22 +138,46 @@ func (a *authenticator) postToken(ctx context.Context, endpoint string, form url
 	return a.doToken(req, secrets)
 }
 
-// doToken sends a token request and decodes the answer.
-func (a *authenticator) doToken(req *http.Request, secrets []string) (*tokenResponse, error) {
+// exchange sends req to an authorization server's endpoint (what names it
+// in messages: "token endpoint") and returns the status and the body, read
+// up to maxMetadataBytes. Its errors show the endpoint without its query
+// and none of secrets.
+func (a *authenticator) exchange(req *http.Request, what string, secrets []string) (int, []byte, error) {
 	endpoint := urlredact.URL(req.URL.String())
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("token endpoint %s: %s", endpoint, scrub(unwrapURLError(err).Error(), secrets))
+		err = unwrapURLError(err)
+		return 0, nil, &scrubbedError{msg: fmt.Sprintf("%s %s: %s", what, endpoint, scrub(err.Error(), secrets)), err: err}
 	}
 	defer discard(resp.Body)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadataBytes))
 	if err != nil {
-		return nil, fmt.Errorf("token endpoint %s: reading the answer: %w", endpoint, err)
+		return 0, nil, fmt.Errorf("%s %s: reading the answer: %w", what, endpoint, err)
+	}
+	return resp.StatusCode, body, nil
+}
+
+// scrubbedError is an error whose text had secrets taken out; it still
+// matches what it wraps (a context's end, a timeout).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+// doToken sends a token request and decodes the answer.
+func (a *authenticator) doToken(req *http.Request, secrets []string) (*tokenResponse, error) {
+	endpoint := urlredact.URL(req.URL.String())
+	status, body, err := a.exchange(req, "token endpoint", secrets)
+	if err != nil {
+		return nil, err
 	}
 	var tr tokenResponse
 	jsonErr := json.Unmarshal(body, &tr)
-	if resp.StatusCode/100 != 2 || tr.Error != "" {
-		return nil, &oauthError{endpoint: endpoint, status: resp.StatusCode,
+	if status/100 != 2 || tr.Error != "" {
+		return nil, &oauthError{endpoint: endpoint, status: status,
 			code: clip(scrub(tr.Error, secrets), 80), desc: clip(scrub(tr.ErrorDescription, secrets), 300)}
 	}
 	if jsonErr != nil {
@@ -221,19 +245,14 @@ func (a *authenticator) postJSON(ctx context.Context, endpoint string, v, out an
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
-	resp, err := a.hc.Do(req)
+	status, data, err := a.exchange(req, "registration endpoint", nil)
 	if err != nil {
-		return fmt.Errorf("registration endpoint %s: %w", urlredact.URL(endpoint), unwrapURLError(err))
+		return err
 	}
-	defer discard(resp.Body)
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxMetadataBytes))
-	if err != nil {
-		return fmt.Errorf("registration endpoint %s: reading the answer: %w", urlredact.URL(endpoint), err)
-	}
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+	if status != http.StatusOK && status != http.StatusCreated {
 		var e tokenResponse
 		json.Unmarshal(data, &e)
-		return &oauthError{endpoint: urlredact.URL(endpoint), status: resp.StatusCode, code: clip(e.Error, 80), desc: clip(e.ErrorDescription, 300)}
+		return &oauthError{endpoint: urlredact.URL(endpoint), status: status, code: clip(e.Error, 80), desc: clip(e.ErrorDescription, 300)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("registration endpoint %s: the answer is not JSON: %w", urlredact.URL(endpoint), err)
