@@ -384,7 +384,7 @@ func (c *Client) CallTool(ctx context.Context, name string, args map[string]any)
 		if err != nil {
 			return "", fmt.Errorf("mcpclient: tool %q: arguments: %w", name, err)
 		}
-		out, err := callGo(ctx, t, goArgs(string(raw), args))
+		out, err := t.Call(ctx, goArgs(string(raw), args))
 		if err != nil {
 			return "", fmt.Errorf("mcpclient: tool %q: %w", name, err)
 		}

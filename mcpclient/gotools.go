@@ -1,7 +1,6 @@
 package mcpclient
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,18 +49,6 @@ func checkGoTools(ts []*tools.Tool) error {
 // goTool returns the Go tool called name, nil if there is none.
 func (c *Client) goTool(name string) *tools.Tool {
 	return c.goByName[name] // set once by New, never changed
-}
-
-// callGo runs a Go tool. A panic in it, which [tools.New] already turns
-// into an error, becomes one here too: the call runs on a goroutine of
-// the turn, where a panic could not be recovered by the caller.
-func callGo(ctx context.Context, t *tools.Tool, args json.RawMessage) (out string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = "", fmt.Errorf("tool %q panicked: %v", t.Name, r)
-		}
-	}()
-	return t.Call(ctx, args)
 }
 
 // goArgs is the arguments text of a call to a Go tool: as the model sent

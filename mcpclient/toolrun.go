@@ -109,7 +109,7 @@ func (c *Client) planCall(call inference.ToolCall, exitTools []inference.Tool) *
 		r.annotations = t.Annotations
 		raw := goArgs(call.Function.Arguments, args)
 		r.run = func(ctx context.Context) (string, error) {
-			out, err := callGo(ctx, t, raw)
+			out, err := t.Call(ctx, raw)
 			if err != nil {
 				return failedPrefix + err.Error(), err
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"runtime/debug"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/toolresult"
 )
@@ -120,7 +119,7 @@ func New[In, Out any](name, description string, fn func(context.Context, In) (Ou
 		if err := json.Unmarshal(args, &in); err != nil {
 			return "", &argumentsError{tool: name, problem: decodeProblem(err)}
 		}
-		out, err := callSafely(name, func() (Out, error) { return fn(ctx, in) })
+		out, err := fn(ctx, in)
 		if err != nil {
 			return "", err
 		}
@@ -170,7 +169,7 @@ func NewRaw(name, description string, parameters json.RawMessage, fn func(ctx co
 		if err != nil {
 			return "", err
 		}
-		out, err := callSafely(name, func() (string, error) { return fn(ctx, args) })
+		out, err := fn(ctx, args)
 		if err != nil {
 			return "", err
 		}
@@ -208,16 +207,6 @@ func checkName(name string) error {
 		return fmt.Errorf("invalid name %q: it must be 1 to 64 ASCII letters, digits, '_' or '-'", name)
 	}
 	return nil
-}
-
-// callSafely runs f, turning a panic into a *PanicError.
-func callSafely[Out any](name string, f func() (Out, error)) (out Out, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &PanicError{Tool: name, Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return f()
 }
 
 // decodeProblem words an encoding/json error met after validation: a value

@@ -263,3 +263,25 @@ func TestCallWithoutFunction(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// panickyResult panics when it is encoded for the model.
+type panickyResult struct{}
+
+func (panickyResult) MarshalJSON() ([]byte, error) { panic("cannot encode") }
+
+// TestCallRecoversAPanicWhileFlattening checks that a panic after the
+// function returned (in a MarshalJSON of its result) is a *PanicError from
+// Call too, not a crash of the caller.
+func TestCallRecoversAPanicWhileFlattening(t *testing.T) {
+	tool, err := New("encode", "returns what cannot be encoded", func(context.Context, struct{}) (panickyResult, error) {
+		return panickyResult{}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tool.Call(t.Context(), json.RawMessage(`{}`))
+	var pe *PanicError
+	if !errors.As(err, &pe) || pe.Tool != "encode" || !strings.Contains(err.Error(), "cannot encode") {
+		t.Errorf("err = %v, want a *PanicError of tool encode", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime/debug"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
 )
@@ -57,11 +58,17 @@ func (t *Tool) Definition() inference.Tool {
 
 // Call runs the tool with the model's arguments and returns the text the
 // model gets. An error is the tool's failure, which the caller turns into
-// a tool message for the model; bad arguments and a panic in the function
-// are such errors, never a crash.
-func (t *Tool) Call(ctx context.Context, args json.RawMessage) (string, error) {
+// a tool message for the model; bad arguments and a panic (in the function,
+// or in a MarshalJSON of its result) are such errors, never a crash: a
+// panic is a *[PanicError].
+func (t *Tool) Call(ctx context.Context, args json.RawMessage) (out string, err error) {
 	if t.call == nil {
 		return "", ErrNoFunction
 	}
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = "", &PanicError{Tool: t.Name, Value: v, Stack: debug.Stack()}
+		}
+	}()
 	return t.call(ctx, args)
 }
