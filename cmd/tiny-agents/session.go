@@ -172,17 +172,22 @@ func (s *session) readInteractive(ctx context.Context, in *os.File, out io.Write
 	}
 }
 
-// readLineCtx is ed.readLine that returns when ctx ends; the read itself
-// then goes on until the process exits, as a blocked terminal read cannot
-// be cancelled.
+// readLineCtx is ed.readLine that returns when ctx ends (see untilDone).
 func readLineCtx(ctx context.Context, ed *lineEditor, prompt string) (string, error) {
+	return untilDone(ctx, func() (string, error) { return ed.readLine(prompt) })
+}
+
+// untilDone runs read, a blocking terminal read, and returns its result,
+// or ctx's cause as soon as ctx ends; the read then goes on until the
+// process exits, as a blocked terminal read cannot be cancelled.
+func untilDone(ctx context.Context, read func() (string, error)) (string, error) {
 	type result struct {
 		line string
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		line, err := ed.readLine(prompt)
+		line, err := read()
 		done <- result{line, err}
 	}()
 	select {
@@ -266,27 +271,14 @@ func askInput(ctx context.Context, st *streams) func(agent.Input) (string, error
 	}
 }
 
-// readInputLine reads one line from the terminal and returns early when
-// ctx ends (the read itself then goes on until the process exits).
+// readInputLine reads one line from the terminal, trimmed, and returns
+// early when ctx ends (see untilDone). End of input ends the line.
 func readInputLine(ctx context.Context, r io.Reader) (string, error) {
-	type result struct {
-		line string
-		err  error
+	line, err := untilDone(ctx, func() (string, error) { return readRawLine(r) })
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
 	}
-	done := make(chan result, 1)
-	go func() {
-		line, err := readRawLine(r)
-		done <- result{line, err}
-	}()
-	select {
-	case res := <-done:
-		if res.err != nil && !errors.Is(res.err, io.EOF) {
-			return "", res.err
-		}
-		return strings.TrimSpace(res.line), nil
-	case <-ctx.Done():
-		return "", context.Cause(ctx)
-	}
+	return strings.TrimSpace(line), nil
 }
 
 // readRawLine reads up to a newline one byte at a time, so that nothing
