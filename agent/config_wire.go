@@ -62,12 +62,8 @@ func (r *reader) server(path string, v *jsonValue) mcpclient.ServerConfig {
 	o := r.object(path, v, "a server object")
 	o.str("type", &s.Type)
 	o.str("name", &s.Name)
-	o.str("command", &s.Command)
-	o.strs("args", &s.Args)
-	o.strMap("env", &s.Env)
+	o.launch(&s)
 	o.strs("envPassthrough", &s.EnvPassthrough)
-	o.str("cwd", &s.Cwd)
-	o.str("url", &s.URL)
 	o.strMap("headers", &s.Headers)
 	if o.has("allowedTools") && o.has("allowed_tools") {
 		r.failf(path, "allowedTools and allowed_tools both given: use one")
@@ -80,6 +76,19 @@ func (r *reader) server(path string, v *jsonValue) mcpclient.ServerConfig {
 	r.nested(o, &s)
 	o.finish()
 	return s
+}
+
+// launchKeys are the fields that say how a server is reached, read by
+// launch in every shape of server entry.
+var launchKeys = []string{"command", "args", "env", "cwd", "url"}
+
+// launch reads the fields of launchKeys into s.
+func (o *object) launch(s *mcpclient.ServerConfig) {
+	o.str("command", &s.Command)
+	o.strs("args", &s.Args)
+	o.strMap("env", &s.Env)
+	o.str("cwd", &s.Cwd)
+	o.str("url", &s.URL)
 }
 
 // auth reads the "auth" object of a server, nil when there is none.
@@ -114,11 +123,7 @@ func (r *reader) nested(parent *object, s *mcpclient.ServerConfig) {
 	}
 	var n mcpclient.ServerConfig
 	o := r.object(parent.field("config"), v, "an object")
-	o.str("command", &n.Command)
-	o.strs("args", &n.Args)
-	o.strMap("env", &n.Env)
-	o.str("cwd", &n.Cwd)
-	o.str("url", &n.URL)
+	o.launch(&n)
 	headers := false
 	if opts := o.take("options"); opts != nil {
 		oo := r.object(o.field("options"), opts, "an object")
@@ -131,7 +136,7 @@ func (r *reader) nested(parent *object, s *mcpclient.ServerConfig) {
 		oo.finish()
 	}
 	o.finish()
-	for _, k := range []string{"command", "args", "env", "cwd", "url"} {
+	for _, k := range launchKeys {
 		if o.has(k) && parent.has(k) {
 			r.failf(parent.path, "config.%s and %s both given: use one form", k, k)
 		}

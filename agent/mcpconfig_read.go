@@ -47,11 +47,7 @@ func (r *reader) mcpServer(path, name string, v *jsonValue) (s mcpclient.ServerC
 	var typ string
 	o.str("type", &typ)
 	o.expand = true
-	o.str("command", &s.Command)
-	o.strs("args", &s.Args)
-	o.strMap("env", &s.Env)
-	o.str("cwd", &s.Cwd)
-	o.str("url", &s.URL)
+	o.launch(&s)
 	o.strMap("headers", &s.Headers)
 	if f := o.take("envFile"); f != nil {
 		r.warnf(f.at, o.field("envFile"), "not supported, ignored: set the variables in env")
