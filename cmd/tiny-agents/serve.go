@@ -154,14 +154,15 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) (err error) {
 	}
 	defer ln.Close()
 	opts.signIn = signInNever // nobody to ask: a sign-in is done beforehand, with `auth login`
+	if opts.APIKey != "" {
+		opts.extraSecrets = append(opts.extraSecrets, opts.APIKey)
+	}
 	ag, info, err := startAgent(ctx, st, &opts.agentOptions)
 	if err != nil {
 		return err
 	}
 	defer ag.Close()
-	if opts.APIKey != "" {
-		st.setSecrets(append(slices.Clone(st.redactor().secrets), opts.APIKey)...)
-	} else if !loopback(ln.Addr()) {
+	if opts.APIKey == "" && !loopback(ln.Addr()) {
 		st.warn(fmt.Sprintf("serving on %s without an API key: anyone who reaches it can use the agent's model and tools; set %s",
 			ln.Addr(), envAPIKey))
 	}

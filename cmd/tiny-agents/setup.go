@@ -42,6 +42,9 @@ type agentOptions struct {
 	toolsOnly bool
 	// signIn says when a person may be asked to sign in to a server.
 	signIn signInMode
+	// extraSecrets are scrubbed from the output with the agent's own
+	// (serve's API key).
+	extraSecrets []string
 }
 
 // When a person may be asked to sign in to a server (OAuth in a browser).
@@ -87,7 +90,7 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 	if err := checkToken(cfg, opts, hfToken); err != nil {
 		return nil, nil, err
 	}
-	st.setSecrets(append(cfg.Secrets(), hfToken)...)
+	st.setSecrets(append(append(cfg.Secrets(), hfToken), opts.extraSecrets...)...)
 	if tokenWarning != "" && cfg.APIKey == "" && !opts.toolsOnly {
 		st.warn(tokenWarning)
 	}
