@@ -3,8 +3,9 @@ package inference
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // maxRedirects is how many redirects a request follows, as net/http's
@@ -64,32 +65,16 @@ func checkRedirect(req *http.Request, via []*http.Request, callerHeaders http.He
 // origin than the first request. A chain that comes back to the first
 // origin after a detour stays stripped: the detour chose where it goes.
 func leftOrigin(req *http.Request, via []*http.Request) bool {
-	first := origin(via[0].URL)
-	if origin(req.URL) != first {
+	first := urlredact.Origin(via[0].URL)
+	if urlredact.Origin(req.URL) != first {
 		return true
 	}
 	for _, r := range via[1:] {
-		if origin(r.URL) != first {
+		if urlredact.Origin(r.URL) != first {
 			return true
 		}
 	}
 	return false
-}
-
-// origin returns "scheme://host:port" with the scheme's default port made
-// explicit, so that http://h and http://h:80 are the same origin.
-func origin(u *url.URL) string {
-	scheme := strings.ToLower(u.Scheme)
-	port := u.Port()
-	if port == "" {
-		switch scheme {
-		case "http":
-			port = "80"
-		case "https":
-			port = "443"
-		}
-	}
-	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 func isRedirectSafe(key string) bool {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
 )
 
 // maxAuthorizations bounds the sign-ins one request may cause: a server
@@ -231,7 +233,7 @@ type authTransport struct {
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if originOf(req.URL) != originOf(t.a.url) {
+	if urlredact.Origin(req.URL) != urlredact.Origin(t.a.url) {
 		return t.base.RoundTrip(req)
 	}
 	ctx := req.Context()
@@ -276,22 +278,6 @@ func closeBody(req *http.Request) {
 	if req.Body != nil {
 		req.Body.Close()
 	}
-}
-
-// originOf returns "scheme://host:port" of u, with the scheme's default
-// port made explicit, so that http://h and http://h:80 are one origin.
-func originOf(u *url.URL) string {
-	scheme := strings.ToLower(u.Scheme)
-	port := u.Port()
-	if port == "" {
-		switch scheme {
-		case "http":
-			port = "80"
-		case "https":
-			port = "443"
-		}
-	}
-	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }
 
 // oauthClient returns the HTTP client of an sse or http server: base, and

@@ -1,4 +1,6 @@
-// Package urlredact takes secrets out of URLs before they are shown.
+// Package urlredact keeps credentials where they belong: it takes secrets
+// out of URLs before they are shown, and names a URL's origin, the unit a
+// credential may be sent to.
 package urlredact
 
 import (
@@ -32,4 +34,21 @@ func URL(u string) string {
 		u = scheme + "://" + rest
 	}
 	return u
+}
+
+// Origin returns "scheme://host:port" of u, lower case, with the scheme's
+// default port made explicit, so that http://h and http://h:80 are one
+// origin.
+func Origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
 }

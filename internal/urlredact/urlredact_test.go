@@ -1,6 +1,7 @@
 package urlredact_test
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/urlredact"
@@ -22,6 +23,29 @@ func TestURL(t *testing.T) {
 	for in, want := range tests {
 		if got := urlredact.URL(in); got != want {
 			t.Errorf("urlredact.URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOrigin(t *testing.T) {
+	same := [][2]string{
+		{"http://h/a", "http://h:80/b?q"},
+		{"https://H:443/", "https://h/x"},
+		{"http://u:p@127.0.0.1:8080/", "http://127.0.0.1:8080/other"},
+	}
+	for _, p := range same {
+		a, _ := url.Parse(p[0])
+		b, _ := url.Parse(p[1])
+		if urlredact.Origin(a) != urlredact.Origin(b) {
+			t.Errorf("%s and %s: %s != %s", p[0], p[1], urlredact.Origin(a), urlredact.Origin(b))
+		}
+	}
+	differ := [][2]string{{"http://h/", "https://h/"}, {"http://h/", "http://h:8080/"}, {"http://h/", "http://g/"}}
+	for _, p := range differ {
+		a, _ := url.Parse(p[0])
+		b, _ := url.Parse(p[1])
+		if urlredact.Origin(a) == urlredact.Origin(b) {
+			t.Errorf("%s and %s share an origin: %s", p[0], p[1], urlredact.Origin(a))
 		}
 	}
 }
