@@ -134,6 +134,16 @@ func savedAccess(ctx context.Context, store *tokenfile.Store) map[string]string 
 	return out
 }
 
+// savedSignIns opens the token store and lists what it holds.
+func savedSignIns(ctx context.Context) (*tokenfile.Store, []tokenfile.Entry, error) {
+	store, err := openStore()
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, err := store.List(ctx)
+	return store, entries, err
+}
+
 // openStore opens the token files; without a folder for them, it is a
 // configuration error.
 func openStore() (*tokenfile.Store, error) {
@@ -214,11 +224,7 @@ func runList(ctx context.Context, a *app, output string) (err error) {
 	st := newStreams(a)
 	defer st.flush()
 	defer func() { err = report(st, nil, err) }()
-	store, err := openStore()
-	if err != nil {
-		return err
-	}
-	entries, err := store.List(ctx)
+	store, entries, err := savedSignIns(ctx)
 	if err != nil {
 		return err
 	}
@@ -305,11 +311,7 @@ func runLogout(ctx context.Context, a *app, server string) (err error) {
 	st := newStreams(a)
 	defer st.flush()
 	defer func() { err = report(st, nil, err) }()
-	store, err := openStore()
-	if err != nil {
-		return err
-	}
-	entries, err := store.List(ctx)
+	store, entries, err := savedSignIns(ctx)
 	if err != nil {
 		return err
 	}
