@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -54,8 +53,8 @@ terminal before running the agent where nobody can sign in: a script, a pipe, "s
 				opts.Agent = args[0]
 			}
 			opts.Verbose = verboseFlag(cmd)
-			if opts.ConnectTimeout < 0 {
-				return &usageError{errors.New("timeouts must be positive")}
+			if err := checkTimeoutFlags(cmd); err != nil {
+				return err
 			}
 			return runLogin(cmd.Context(), a, opts)
 		},

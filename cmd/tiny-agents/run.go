@@ -55,6 +55,9 @@ runtime failure, 2 for a usage or configuration error, 129 after SIGHUP, 130 aft
 			}
 			opts.PromptSet = cmd.Flags().Changed("prompt")
 			opts.Verbose = verboseFlag(cmd)
+			if err := checkTimeoutFlags(cmd); err != nil {
+				return err
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -73,6 +76,25 @@ runtime failure, 2 for a usage or configuration error, 129 after SIGHUP, 130 aft
 }
 
 // addAgentFlags adds the flags that choose and connect the agent.
+// timeoutFlags are the duration flags that bound a wait; see
+// checkTimeoutFlags.
+var timeoutFlags = []string{"connect-timeout", "idle-timeout", "tool-timeout"}
+
+// checkTimeoutFlags refuses a timeout flag given as 0 or less, as
+// agent.json refuses such a timeout: 0 is how a flag reads when it is not
+// given (the agent.json value or the default then applies), so an explicit
+// 0 would silently mean the default.
+func checkTimeoutFlags(cmd *cobra.Command) error {
+	for _, name := range timeoutFlags {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			if d, err := cmd.Flags().GetDuration(name); err == nil && d <= 0 {
+				return &usageError{fmt.Errorf("--%s must be more than 0, not %s", name, d)}
+			}
+		}
+	}
+	return nil
+}
+
 func addAgentFlags(cmd *cobra.Command, opts *agentOptions) {
 	f := cmd.Flags()
 	f.StringVar(&opts.Root, "root", "", "root directory of the built-in filesystem server (default: the current directory)")
@@ -88,8 +110,6 @@ func (o *runOptions) validate() error {
 		return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, o.Output)}
 	case o.PromptSet && o.Prompt == "":
 		return &usageError{errors.New("-p needs a prompt")}
-	case o.ConnectTimeout < 0 || o.IdleTimeout < 0 || o.ToolTimeout < 0:
-		return &usageError{errors.New("timeouts must be positive")}
 	case o.Approve != approveNone && o.Approve != approveWrites && o.Approve != approveAll:
 		return &usageError{fmt.Errorf("--approve must be %q, %q or %q, not %q", approveNone, approveWrites, approveAll, o.Approve)}
 	}

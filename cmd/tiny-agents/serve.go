@@ -80,6 +80,9 @@ requests finish for --shutdown-grace, cancels the rest, closes the MCP servers a
 			if !cmd.Flags().Changed("api-key") {
 				opts.APIKey = os.Getenv(envAPIKey)
 			}
+			if err := checkTimeoutFlags(cmd); err != nil {
+				return err
+			}
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -109,8 +112,8 @@ func (o *serveOptions) validate() error {
 		return &usageError{fmt.Errorf("--max-concurrent must be at least 1, not %d", o.MaxConcurrent)}
 	case o.MaxBody < 1:
 		return &usageError{fmt.Errorf("--max-body must be at least 1 byte, not %d", o.MaxBody)}
-	case o.ConnectTimeout < 0 || o.IdleTimeout < 0 || o.ToolTimeout < 0 || o.ShutdownGrace < 0:
-		return &usageError{errors.New("timeouts must be positive")}
+	case o.ShutdownGrace < 0:
+		return &usageError{fmt.Errorf("--shutdown-grace must be 0 or more, not %s", o.ShutdownGrace)}
 	}
 	if !o.AddrSet {
 		port := defaultServePort

@@ -32,6 +32,9 @@ for "run"; no model is called and no token is needed.`,
 				opts.Agent = args[0]
 			}
 			opts.Verbose = verboseFlag(cmd)
+			if err := checkTimeoutFlags(cmd); err != nil {
+				return err
+			}
 			if opts.Output != outputText && opts.Output != outputJSON {
 				return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, opts.Output)}
 			}
