@@ -426,12 +426,8 @@ const (
 // a byte that matched, so a word that passes holds none of those bytes.
 func plainRun(s string, i int, high *bool) int {
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		q := w ^ ('"' * lows)
-		b := w ^ ('\\' * lows)
-		special := (q-lows)&^q | (b-lows)&^b | (w-0x20*lows)&^w
-		if special&highs != 0 {
+		w := word(s, i)
+		if special(w)&highs != 0 {
 			return i
 		}
 		if w&highs != 0 {
@@ -439,6 +435,33 @@ func plainRun(s string, i int, high *bool) int {
 		}
 	}
 	return i
+}
+
+// asciiRun is plainRun for the encoder: it also stops at a group that
+// holds a byte that is not ASCII, which the encoder must check as UTF-8.
+func asciiRun(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := word(s, i)
+		if (special(w)|w)&highs != 0 {
+			return i
+		}
+	}
+	return i
+}
+
+// word reads s[i:i+8] as a little-endian word.
+func word(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// special has the high bit set in the bytes of w that are a quote, a
+// backslash or a control character (and maybe in bytes above them: only
+// whether any is set is exact).
+func special(w uint64) uint64 {
+	q := w ^ ('"' * lows)
+	b := w ^ ('\\' * lows)
+	return (q-lows)&^q | (b-lows)&^b | (w-0x20*lows)&^w
 }
 
 // escaped decodes a string that holds escapes, from start (after '"').

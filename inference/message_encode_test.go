@@ -70,6 +70,53 @@ func FuzzAppendJSONString(f *testing.F) {
 	})
 }
 
+// TestAppendJSONStringAtEveryOffset puts each kind of byte the encoder
+// must look at on every position of the first three words, where the
+// word-at-a-time scan hands over to the byte loop.
+func TestAppendJSONStringAtEveryOffset(t *testing.T) {
+	for _, special := range []string{`"`, `\`, "\n", "\x01", "\x1f", "\x7f", "é", "\u2028", "\xff", "\xe2\x80"} {
+		for n := range 24 {
+			for at := 0; at <= n; at++ {
+				s := strings.Repeat("a", at) + special + strings.Repeat("b", n-at)
+				var got string
+				if err := json.Unmarshal(appendJSONString(nil, s), &got); err != nil {
+					t.Fatalf("invalid JSON for %q: %v", s, err)
+				}
+				var want string // encoding/json's: each invalid byte becomes U+FFFD
+				rb, _ := json.Marshal(s)
+				json.Unmarshal(rb, &want)
+				if got != want {
+					t.Fatalf("round trip of %q gave %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkAppendMessages encodes a history as an agent sends it on its
+// 50th turn: a system prompt and, per turn, a prompt, a tool call, its
+// result and an answer.
+func BenchmarkAppendMessages(b *testing.B) {
+	msgs := []ChatMessage{{Role: RoleSystem, Content: strings.Repeat("You are an agent. Use the tools you are given.\n", 40)}}
+	for i := range 50 {
+		id := "call_" + strings.Repeat("x", 20)
+		msgs = append(msgs,
+			ChatMessage{Role: RoleUser, Content: "Please look up the weather for the city I named and say it briefly."},
+			ChatMessage{Role: RoleAssistant, ToolCalls: []ToolCall{{ID: id, Type: "function",
+				Function: FunctionCall{Name: "echo", Arguments: `{"text":"hello from turn ` + string(rune('a'+i%26)) + `"}`}}}},
+			ChatMessage{Role: RoleTool, ToolCallID: id, Name: "echo", Content: strings.Repeat("Sunny, 21 degrees, light wind from the west. ", 8)},
+			ChatMessage{Role: RoleAssistant, Content: "It is sunny and 21 degrees, with a light westerly wind."})
+	}
+	buf, _ := appendMessages(nil, msgs)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := appendMessages(buf[:0], msgs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // referenceMessages encodes messages through encoding/json and the wire
 // struct, independently of appendMessage, for the differential test.
 func referenceMessages(msgs []ChatMessage) []json.RawMessage {

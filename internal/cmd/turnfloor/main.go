@@ -8,7 +8,8 @@
 //
 // It is invoked as the harness invokes a client, `turnfloor run DIR`, reads
 // DIR/agent.json (endpointUrl, model, the first stdio server) and prints the
-// markers the harness waits for.
+// markers the harness waits for. `turnfloor serve DIR` is the same floor
+// for the S6 server (see serve.go).
 package main
 
 import (
@@ -22,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 type message struct {
@@ -65,25 +67,74 @@ type config struct {
 	} `json:"servers"`
 }
 
-// server is one stdio MCP server spoken to one request at a time.
+// server is one stdio MCP server; calls may come from many goroutines,
+// and one reader hands each answer to its caller by id.
 type server struct {
-	in  io.WriteCloser
-	out *bufio.Reader
-	id  int
+	in io.WriteCloser
+
+	mu      sync.Mutex
+	id      int
+	pending map[int]chan []byte
+}
+
+func newServer(in io.WriteCloser, out io.Reader) *server {
+	s := &server{in: in, pending: map[int]chan []byte{}}
+	go s.read(bufio.NewReader(out))
+	return s
+}
+
+// read hands each answer to the call waiting for its id, until the
+// server's stdout ends; then it fails the calls still waiting.
+func (s *server) read(out *bufio.Reader) {
+	for {
+		line, err := out.ReadBytes('\n')
+		if err != nil {
+			s.mu.Lock()
+			for id, ch := range s.pending {
+				close(ch)
+				delete(s.pending, id)
+			}
+			s.pending = nil
+			s.mu.Unlock()
+			return
+		}
+		var r struct {
+			ID int `json:"id"`
+		}
+		if json.Unmarshal(line, &r) != nil {
+			continue
+		}
+		s.mu.Lock()
+		ch := s.pending[r.ID]
+		delete(s.pending, r.ID)
+		s.mu.Unlock()
+		if ch != nil {
+			ch <- line
+		}
+	}
 }
 
 func (s *server) call(method string, params any) (json.RawMessage, error) {
+	ch := make(chan []byte, 1)
+	s.mu.Lock()
+	if s.pending == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("%s: server gone", method)
+	}
 	s.id++
-	b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": s.id, "method": method, "params": params})
+	id := s.id
+	s.pending[id] = ch
+	b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	if err == nil {
+		_, err = s.in.Write(append(b, '\n'))
+	}
+	s.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.in.Write(append(b, '\n')); err != nil {
-		return nil, err
-	}
-	line, err := s.out.ReadBytes('\n')
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", method, err)
+	line, ok := <-ch
+	if !ok {
+		return nil, fmt.Errorf("%s: server gone", method)
 	}
 	var r struct {
 		Result json.RawMessage `json:"result"`
@@ -92,59 +143,89 @@ func (s *server) call(method string, params any) (json.RawMessage, error) {
 }
 
 func main() {
-	if len(os.Args) != 3 || os.Args[1] != "run" {
-		fmt.Fprintln(os.Stderr, "usage: turnfloor run DIR")
+	if len(os.Args) != 3 || (os.Args[1] != "run" && os.Args[1] != "serve") {
+		fmt.Fprintln(os.Stderr, "usage: turnfloor run|serve DIR")
 		os.Exit(2)
 	}
-	if err := run(os.Args[2]); err != nil {
+	f := run
+	if os.Args[1] == "serve" {
+		f = serve
+	}
+	if err := f(os.Args[2]); err != nil {
 		fmt.Fprintln(os.Stderr, "turnfloor:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string) error {
+// agent is what both commands start from: the model's URL and name, the
+// chat tools, and the server with its process.
+type agent struct {
+	url, model string
+	tools      []any
+	srv        *server
+	stop       func() // closes the server's stdin and reaps it
+}
+
+// start reads DIR/agent.json, starts its first stdio server, connects and
+// prints the line the harness waits for.
+func start(dir string) (*agent, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, "agent.json"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var cfg config
 	if err := json.Unmarshal(raw, &cfg); err != nil || len(cfg.Servers) == 0 {
-		return fmt.Errorf("agent.json: want endpointUrl, model and a stdio server (%v)", err)
+		return nil, fmt.Errorf("agent.json: want endpointUrl, model and a stdio server (%v)", err)
 	}
 	cmd := exec.Command(cfg.Servers[0].Command, cfg.Servers[0].Args...)
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	outp, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, err
 	}
-	defer cmd.Wait()
-	defer in.Close()
-	srv := &server{in: in, out: bufio.NewReader(outp)}
-	tools, names, err := connect(srv)
+	a := &agent{url: strings.TrimRight(cfg.EndpointURL, "/") + "/chat/completions", model: cfg.Model,
+		srv: newServer(in, outp), stop: func() { in.Close(); cmd.Wait() }}
+	tools, names, err := connect(a.srv)
+	if err != nil {
+		a.stop()
+		return nil, err
+	}
+	a.tools = tools
+	fmt.Printf("Agent loaded with %d tools:\n", len(names))
+	for _, n := range names {
+		fmt.Printf("- %s\n", n)
+	}
+	return a, nil
+}
+
+func run(dir string) error {
+	a, err := start(dir)
 	if err != nil {
 		return err
 	}
+	defer a.stop()
 	w := bufio.NewWriter(os.Stdout)
-	fmt.Fprintf(w, "Agent loaded with %d tools:\n", len(names))
-	for _, n := range names {
-		fmt.Fprintf(w, "- %s\n", n)
-	}
 	w.WriteString("> ")
 	w.Flush()
-	url := strings.TrimRight(cfg.EndpointURL, "/") + "/chat/completions"
+	print := func(_ []byte, c *chunk) {
+		for _, ch := range c.Choices {
+			w.WriteString(ch.Delta.Content)
+		}
+	}
+	result := func(c toolCall, result string) { fmt.Fprintf(w, "\nTool[%s] %s\n%s\n", c.Function.Name, c.ID, result) }
 	var history []message
 	prompts := bufio.NewScanner(os.Stdin)
 	for prompts.Scan() {
 		history = append(history, message{Role: "user", Content: prompts.Text()})
 		for range 10 {
 			var done bool
-			if history, done, err = turn(srv, w, url, cfg.Model, tools, history); err != nil {
+			if history, done, err = a.turn(history, print, result); err != nil {
 				return err
 			}
 			w.Flush()
@@ -197,15 +278,16 @@ func connect(srv *server) ([]any, []string, error) {
 	return tools, names, nil
 }
 
-// turn streams one completion, prints its text, runs its tool calls and
-// returns the history with the assistant and tool messages; done is true
-// when the model answered in text or called a loop-control tool.
-func turn(srv *server, w *bufio.Writer, url, model string, tools []any, history []message) ([]message, bool, error) {
-	body, err := json.Marshal(map[string]any{"model": model, "messages": history, "tools": tools, "tool_choice": "auto", "stream": true})
+// turn streams one completion, hands each chunk to onChunk, runs its tool
+// calls, hands each result to onResult and returns the history with the
+// assistant and tool messages; done is true when the model answered in
+// text or called a loop-control tool.
+func (a *agent) turn(history []message, onChunk func([]byte, *chunk), onResult func(toolCall, string)) ([]message, bool, error) {
+	body, err := json.Marshal(map[string]any{"model": a.model, "messages": history, "tools": a.tools, "tool_choice": "auto", "stream": true})
 	if err != nil {
 		return history, true, err
 	}
-	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	resp, err := http.Post(a.url, "application/json", bytes.NewReader(body))
 	if err != nil {
 		return history, true, err
 	}
@@ -222,9 +304,9 @@ func turn(srv *server, w *bufio.Writer, url, model string, tools []any, history 
 		if err := json.Unmarshal(data, &c); err != nil {
 			return history, true, err
 		}
+		onChunk(data, &c)
 		for _, ch := range c.Choices {
 			text.WriteString(ch.Delta.Content)
-			w.WriteString(ch.Delta.Content)
 			for _, tc := range ch.Delta.ToolCalls {
 				for len(calls) <= tc.Index {
 					calls = append(calls, toolCall{Type: "function"})
@@ -248,11 +330,11 @@ func turn(srv *server, w *bufio.Writer, url, model string, tools []any, history 
 			done = true
 			continue
 		}
-		result, err := callTool(srv, c)
+		result, err := callTool(a.srv, c)
 		if err != nil {
 			return history, true, err
 		}
-		fmt.Fprintf(w, "\nTool[%s] %s\n%s\n", c.Function.Name, c.ID, result)
+		onResult(c, result)
 		history = append(history, message{Role: "tool", ToolCallID: c.ID, Content: result})
 	}
 	return history, done, nil
