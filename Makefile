@@ -6,7 +6,7 @@ FUZZTIME    ?= 30s
 FUZZTIMEOUT ?= 2h
 BIN         := bin
 
-.PHONY: all build test lint fmt-check vet staticcheck tidy-check bench bench-stream fuzz generate generate-check conformance integration clean
+.PHONY: all build test lint fmt-check vet staticcheck tidy-check cross-check bench bench-stream fuzz generate generate-check conformance integration clean
 
 all: build test
 
@@ -17,7 +17,14 @@ test:
 	$(GO) test -race -count=1 ./...
 	cd third_party/santhosh-tekuri/jsonschema && $(GO) test -race -count=1 ./...
 
-lint: fmt-check vet staticcheck tidy-check
+lint: fmt-check vet staticcheck tidy-check cross-check
+
+# The module builds for macOS, Windows and the BSDs, and its tests compile on
+# macOS (the pseudo-terminal tests skip there).
+cross-check:
+	GOOS=darwin GOARCH=arm64 $(GO) vet ./...
+	GOOS=freebsd $(GO) vet ./...
+	GOOS=windows $(GO) build ./...
 
 # go.mod and go.sum as `go mod tidy` would write them.
 tidy-check:

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	mcpc "github.com/mark3labs/mcp-go/client"
@@ -18,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/internal/procgroup"
 	"github.com/tiny-agents-go/tiny-agents/internal/version"
 	"github.com/tiny-agents-go/tiny-agents/tools"
 )
@@ -309,7 +309,7 @@ func (s *session) command(ctx context.Context, name string, _ []string, args []s
 	cmd := exec.Command(name, args...)
 	cmd.Env = stdioEnv(s.cfg)
 	cmd.Dir = s.cfg.Cwd
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	procgroup.Own(cmd)
 	s.mu.Lock()
 	s.cmd = cmd
 	s.mu.Unlock()
@@ -433,13 +433,13 @@ func (s *session) doClose() error {
 	case err = <-done:
 	case <-timer.C:
 		if pgid := s.pgid(); pgid > 0 {
-			syscall.Kill(-pgid, syscall.SIGTERM)
+			procgroup.Terminate(pgid)
 		}
 		err = <-done
 	}
 	timer.Stop()
 	if pgid := s.pgid(); pgid > 0 {
-		reapGroup(pgid)
+		procgroup.Reap(pgid)
 		s.awaitStderr(goneWait)
 		s.mu.Lock()
 		// After mcp-go's Close has waited for the child, and only then,
@@ -473,19 +473,4 @@ func (s *session) pgid() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pid
-}
-
-// reapGroup ends what is left of a child's process group (children the
-// server started itself): SIGTERM, a short grace, then SIGKILL.
-func reapGroup(pgid int) {
-	if syscall.Kill(-pgid, syscall.SIGTERM) != nil {
-		return // the group is gone
-	}
-	for range 20 {
-		time.Sleep(5 * time.Millisecond)
-		if syscall.Kill(-pgid, 0) != nil {
-			return
-		}
-	}
-	syscall.Kill(-pgid, syscall.SIGKILL)
 }

@@ -13,10 +13,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/tiny-agents-go/tiny-agents/agent"
+	"github.com/tiny-agents-go/tiny-agents/internal/procgroup"
 	"github.com/tiny-agents-go/tiny-agents/internal/tokenfile"
 	"github.com/tiny-agents-go/tiny-agents/mcpclient"
 )
@@ -317,7 +317,7 @@ func (b *browserAuthorizer) openBrowser(u string) <-chan error {
 	}
 	// Its own process group: a Ctrl+C at the terminal must not close
 	// a browser this started.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	procgroup.Own(cmd)
 	if err := cmd.Start(); err != nil {
 		done <- fmt.Errorf("%s: %w", what, err)
 		return done

@@ -1,13 +1,13 @@
+//go:build unix
+
 package main
 
 import (
 	"os"
 	"os/exec"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/tiny-agents-go/tiny-agents/internal/mcptest"
 )
@@ -74,36 +74,11 @@ func (p *ptyCLI) wait(t *testing.T) int {
 		<-exited
 		t.Fatalf("still running after 10 s; the terminal showed:\n%s", p.out.String())
 	}
+	// What the binary wrote just before it exited may still be in the
+	// terminal: the reader ends when it has read it all.
+	select {
+	case <-p.done:
+	case <-time.After(2 * time.Second):
+	}
 	return exitCodeOf(p.cmd.ProcessState)
-}
-
-// openPTY opens a pseudo-terminal pair through /dev/ptmx.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	var unlock int32
-	if err := ioctl(master.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); err != nil {
-		t.Fatal(err)
-	}
-	var n uint32
-	if err := ioctl(master.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); err != nil {
-		t.Fatal(err)
-	}
-	slave, err = os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := struct{ rows, cols, x, y uint16 }{40, 200, 0, 0}
-	ioctl(slave.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws)))
-	return master, slave
-}
-
-func ioctl(fd, req, arg uintptr) error {
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, fd, req, arg); e != 0 {
-		return e
-	}
-	return nil
 }

@@ -29,8 +29,8 @@ func newStreams(a *app) *streams {
 	colorOK := os.Getenv("NO_COLOR") == ""
 	s := &streams{stdin: a.stdin, errw: a.stderr, errTTY: isTerminal(a.stderr), colorOK: colorOK,
 		red: newRedactor(), app: a}
-	s.out = newPrinter(a.stdout, colorOK && isTerminal(a.stdout))
-	s.errOut = newPrinter(a.stderr, colorOK && s.errTTY)
+	s.out = newPrinter(a.stdout, colorOK && colorTerminal(a.stdout))
+	s.errOut = newPrinter(a.stderr, colorOK && colorTerminal(a.stderr))
 	return s
 }
 
