@@ -192,13 +192,13 @@ func report(st *streams, v view, err error) error {
 		err = errors.Join(sig, err)
 	}
 	f := classify(err)
+	if v != nil {
+		v.failed(f) // the view's held-back text, then the diagnostic
+	}
 	if f.kind == kindInterrupted {
 		st.notice(f.msg)
 	} else {
 		st.fail(f)
-	}
-	if v != nil {
-		v.failed(f)
 	}
 	return &reportedError{failure: f, err: err}
 }

@@ -53,9 +53,11 @@ type textView struct {
 	answerOnly bool
 
 	content   streamRedactor
-	lastByte  byte // the last byte written to answer, 0 if none
-	turnText  bool // this turn has written text
-	needBreak bool // a previous turn wrote text: start the next on a new line
+	calls     streamRedactor // the streamed tool calls: a secret may span two argument deltas
+	lastByte  byte           // the last byte written to answer, 0 if none
+	trailMid  bool           // the trail (on stderr with -p) does not end a line
+	turnText  bool           // this turn has written text
+	needBreak bool           // a previous turn wrote text: start the next on a new line
 }
 
 func newTextView(s *streams, answerOnly bool) *textView {
@@ -64,11 +66,13 @@ func newTextView(s *streams, answerOnly bool) *textView {
 		v.trail = s.errOut
 	}
 	v.content.r = s.redactor()
+	v.calls.r = v.content.r
 	return v
 }
 
 func (v *textView) loaded(info *loadedInfo) {
 	v.content.r = v.s.redactor()
+	v.calls.r = v.content.r
 	names := make([]string, len(info.Tools))
 	for i, t := range info.Tools {
 		names[i] = "- " + t.Name
@@ -83,10 +87,10 @@ func (v *textView) prompt(string) {}
 func (v *textView) event(ev mcpclient.Event) {
 	switch e := ev.(type) {
 	case *mcpclient.ChunkEvent:
-		if len(e.Chunk.Choices) == 0 {
+		d := firstDelta(&e.Chunk)
+		if d == nil {
 			return
 		}
-		d := &e.Chunk.Choices[0].Delta
 		if d.Content != "" {
 			v.text(d.Content)
 		}
@@ -95,13 +99,19 @@ func (v *textView) event(ev mcpclient.Event) {
 		}
 	case *mcpclient.ToolResultEvent:
 		v.flushText()
+		v.flushCalls()
 		v.trail.print("\n\n")
 		v.trail.colored(ansiGreen, fmt.Sprintf("Tool[%s] %s\n%s", e.Message.Name, e.Message.ToolCallID,
 			v.s.redactor().String(shortResult(e.Message.Content))))
 		v.trail.print("\n\n")
 		v.trail.Flush()
+		v.trailMid = false
+		if v.trail == v.answer {
+			v.lastByte = '\n'
+		}
 	case *mcpclient.TurnEndEvent:
 		v.flushText()
+		v.flushCalls()
 		if v.turnText {
 			v.needBreak = true
 		}
@@ -144,13 +154,43 @@ func (v *textView) toolCallDelta(calls []inference.ToolCallDelta) {
 		}
 		b.WriteString(tc.Function.Arguments)
 	}
-	v.trail.colored(ansiGray, v.s.redactor().String(b.String()))
+	v.writeCalls(v.calls.Write(b.String()))
 }
 
-func (v *textView) failed(failure) { v.flushText() }
+// flushCalls prints what the tool-call redactor holds back.
+func (v *textView) flushCalls() { v.writeCalls(v.calls.Flush()) }
+
+func (v *textView) writeCalls(s string) {
+	if s == "" {
+		return
+	}
+	v.trail.colored(ansiGray, s)
+	if v.trail == v.answer {
+		v.lastByte = s[len(s)-1]
+	} else {
+		v.trailMid = s[len(s)-1] != '\n'
+	}
+}
+
+// failed prints what is held back and ends the line, so that the error
+// that follows starts a line of its own.
+func (v *textView) failed(failure) {
+	v.flushText()
+	v.flushCalls()
+	if v.lastByte != '\n' && v.lastByte != 0 {
+		v.answer.print("\n")
+		v.lastByte = '\n'
+	}
+	if v.trailMid {
+		v.trail.print("\n")
+		v.trailMid = false
+	}
+	v.s.flush()
+}
 
 func (v *textView) endPrompt() {
 	v.flushText()
+	v.flushCalls()
 	if v.answerOnly {
 		if v.lastByte != '\n' && v.lastByte != 0 {
 			v.answer.print("\n")
@@ -204,4 +244,16 @@ func nthIndex(s string, c byte, n int) int {
 		i += j + 1
 	}
 	return i
+}
+
+// firstDelta is the delta of choice 0, the one the conversation keeps
+// (see inference.ChatCompletionAccumulator.Message), or nil: a chunk may
+// list choices in any order, or only others.
+func firstDelta(c *inference.ChatCompletionStreamOutput) *inference.StreamDelta {
+	for i := range c.Choices {
+		if c.Choices[i].Index == 0 {
+			return &c.Choices[i].Delta
+		}
+	}
+	return nil
 }

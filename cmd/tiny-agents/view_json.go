@@ -99,8 +99,8 @@ func (v *jsonView) prompt(text string) {
 func (v *jsonView) event(ev mcpclient.Event) {
 	switch e := ev.(type) {
 	case *mcpclient.ChunkEvent:
-		if len(e.Chunk.Choices) > 0 && e.Chunk.Choices[0].Delta.Content != "" {
-			v.delta(v.content.Write(e.Chunk.Choices[0].Delta.Content))
+		if d := firstDelta(&e.Chunk); d != nil && d.Content != "" {
+			v.delta(v.content.Write(d.Content))
 		}
 	case *mcpclient.ToolCallEvent:
 		v.delta(v.content.Flush())
