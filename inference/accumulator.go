@@ -44,16 +44,17 @@ func (c *callState) toolCall() ToolCall {
 	return ToolCall{ID: c.id, Type: c.typ, Function: FunctionCall{Name: c.name, Arguments: c.args.String()}}
 }
 
-// Add merges one chunk. It returns an error, and changes nothing, for a
-// choice or tool-call index out of bounds.
+// Add merges one chunk. It returns an error that matches
+// [ErrMalformedStream], and changes nothing, for a choice or tool-call
+// index out of bounds.
 func (a *ChatCompletionAccumulator) Add(chunk ChatCompletionStreamOutput) error {
 	for _, ch := range chunk.Choices {
 		if ch.Index < 0 || ch.Index >= maxChoices {
-			return fmt.Errorf("inference: stream chunk has choice index %d, outside [0, %d)", ch.Index, maxChoices)
+			return fmt.Errorf("%w: a chunk has choice index %d, outside [0, %d)", ErrMalformedStream, ch.Index, maxChoices)
 		}
 		for _, tc := range ch.Delta.ToolCalls {
 			if tc.Index < 0 || tc.Index >= maxToolCalls {
-				return fmt.Errorf("inference: stream chunk has tool call index %d, outside [0, %d)", tc.Index, maxToolCalls)
+				return fmt.Errorf("%w: a chunk has tool call index %d, outside [0, %d)", ErrMalformedStream, tc.Index, maxToolCalls)
 			}
 		}
 	}
@@ -101,11 +102,16 @@ func (a *ChatCompletionAccumulator) addChoice(ch ChatCompletionStreamOutputChoic
 // delta of an index brings id and name, the later ones more arguments.
 func (a *ChatCompletionAccumulator) addToolCall(c *choiceState, tc ToolCallDelta) {
 	pos := -1
-	for i := range c.calls {
+	for i := len(c.calls) - 1; i >= 0; i-- {
 		if c.calls[i].index == tc.Index {
 			pos = i
 			break
 		}
+	}
+	// A new id at an index in use is a new call: some servers send every
+	// call at index 0 (or with no index at all), each with its own id.
+	if pos >= 0 && tc.ID != "" && c.calls[pos].id != "" && tc.ID != c.calls[pos].id {
+		pos = -1
 	}
 	if pos < 0 {
 		a.finishOpen(c)

@@ -67,6 +67,32 @@ func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInp
 		}
 		defer cancel()
 		defer resp.Body.Close()
+		switch ct := streamContentType(resp); ct {
+		case "application/json":
+			// A server that ignores "stream": true sends the whole completion.
+			body, err := c.readBody(resp, false)
+			if err != nil {
+				yield(ChatCompletionStreamOutput{}, classifyErr(ctx, "chat completion stream from "+t.name(), err))
+				return
+			}
+			chunk, err := completionAsChunk(body)
+			if err != nil {
+				if _, ok := err.(*StreamError); !ok {
+					err = fmt.Errorf("inference: chat completion stream from %s: %w", t.name(), err)
+				}
+				yield(ChatCompletionStreamOutput{}, err)
+				return
+			}
+			yield(chunk, nil)
+			return
+		case "text/html", "application/xhtml+xml":
+			// A login or error page from a proxy. Other types are read as
+			// events: servers that do not say text/event-stream abound.
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+			yield(ChatCompletionStreamOutput{}, fmt.Errorf("inference: chat completion stream from %s: %w", t.name(),
+				&notEventStreamError{contentType: ct, body: body}))
+			return
+		}
 		err = readChatStream(resp.Body, yield)
 		if err == nil {
 			// Read what follows [DONE] (the chunked terminator) so that

@@ -25,6 +25,10 @@ func sseError(err error) error {
 	if errors.Is(err, bufio.ErrTooLong) {
 		return eventTooLarge()
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		// A chunked body cut off, as a body cut between events reads.
+		return fmt.Errorf("stream ended before [DONE] or a finish reason: %w", err)
+	}
 	return err
 }
 
