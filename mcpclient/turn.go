@@ -3,6 +3,7 @@ package mcpclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"slices"
@@ -126,10 +127,17 @@ func (c *Client) streamTurn(ctx context.Context, messages *[]inference.ChatMessa
 	}
 	msg.Role = inference.RoleAssistant
 	msg.Reasoning = ""
+	seen := make(map[string]bool, len(msg.ToolCalls))
 	for i := range msg.ToolCalls {
 		if msg.ToolCalls[i].Function.Arguments == "" {
 			msg.ToolCalls[i].Function.Arguments = "{}"
 		}
+		// Every tool message must answer one call by its id: a call the
+		// server sent without an id, or with the id of another, gets one.
+		if id := msg.ToolCalls[i].ID; id == "" || seen[id] {
+			msg.ToolCalls[i].ID = fmt.Sprintf("call_%d_%d", len(*messages), i)
+		}
+		seen[msg.ToolCalls[i].ID] = true
 	}
 	*messages = append(*messages, msg)
 	for _, call := range msg.ToolCalls {
