@@ -1,11 +1,16 @@
 package tools
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/invopop/jsonschema"
 )
@@ -36,7 +41,11 @@ func reflectParameters(t reflect.Type) (params json.RawMessage, err error) {
 			params, err = nil, fmt.Errorf("%v", v)
 		}
 	}()
-	r := jsonschema.Reflector{Anonymous: true, DoNotReference: true, ExpandedStruct: true}
+	if bad := undecodableType(root, map[reflect.Type]bool{}); bad != nil {
+		return nil, fmt.Errorf("%s does not decode from the JSON string its schema says (encoding/json wants an object); use a string field", bad)
+	}
+	r := jsonschema.Reflector{Anonymous: true, DoNotReference: true, ExpandedStruct: true,
+		Mapper: func(t reflect.Type) *jsonschema.Schema { return decoderSchema(root, t) }}
 	s := r.ReflectFromType(t)
 	s.Version, s.ID = "", ""
 	tidySchema(s)
@@ -75,6 +84,63 @@ func recursiveType(t reflect.Type, onPath map[reflect.Type]bool) reflect.Type {
 		}
 		if cyc := recursiveType(f.Type, onPath); cyc != nil {
 			return cyc
+		}
+	}
+	return nil
+}
+
+var (
+	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	// Types invopop reflects as encoding/json decodes them.
+	invopopKnows = []reflect.Type{reflect.TypeFor[time.Time](), reflect.TypeFor[net.IP](), reflect.TypeFor[json.RawMessage]()}
+)
+
+// decoderSchema is the schema of a type that decodes itself, which
+// invopop would reflect from its Go fields or kind, whereas encoding/json
+// hands the JSON to its UnmarshalJSON or UnmarshalText: a uuid.UUID is a
+// string, not an array of 16 integers, a netip.Addr a string, not an empty
+// object. It is nil for the other types, for the root and for types with a
+// JSONSchema method.
+func decoderSchema(root, t reflect.Type) *jsonschema.Schema {
+	pt := reflect.PointerTo(t)
+	if t == root || slices.Contains(invopopKnows, t) || t.Implements(customSchemaType) || pt.Implements(customSchemaType) {
+		return nil
+	}
+	switch {
+	case t.Implements(jsonUnmarshalerType) || pt.Implements(jsonUnmarshalerType):
+		// Its UnmarshalJSON decides what fits: any JSON value.
+		return &jsonschema.Schema{Extras: map[string]any{}}
+	case t.Implements(textUnmarshalerType) || pt.Implements(textUnmarshalerType):
+		return &jsonschema.Schema{Type: "string"}
+	}
+	return nil
+}
+
+// undecodableType returns url.URL if t holds one: invopop reflects it as a
+// string with format uri, which encoding/json cannot decode into it.
+func undecodableType(t reflect.Type, seen map[reflect.Type]bool) reflect.Type {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return undecodableType(t.Elem(), seen)
+	case reflect.Struct:
+	default:
+		return nil
+	}
+	if t == reflect.TypeFor[url.URL]() {
+		return t
+	}
+	if seen[t] || decoderSchema(nil, t) != nil {
+		return nil
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous || tagName(f.Tag.Get("json")) == "-" {
+			continue
+		}
+		if bad := undecodableType(f.Type, seen); bad != nil {
+			return bad
 		}
 	}
 	return nil

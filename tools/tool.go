@@ -70,5 +70,13 @@ func (t *Tool) Call(ctx context.Context, args json.RawMessage) (out string, err 
 			out, err = "", &PanicError{Tool: t.Name, Value: v, Stack: debug.Stack()}
 		}
 	}()
-	return t.call(ctx, args)
+	out, err = t.call(ctx, args)
+	if err != nil {
+		// Call err.Error() here, under the recover above: a typed nil
+		// (var e *MyErr; return x, e) or an Error method that panics would
+		// otherwise crash the caller, which formats the error for the model
+		// outside of any recover, often on a goroutine of its own.
+		_ = err.Error()
+	}
+	return out, err
 }
