@@ -77,7 +77,7 @@ func WithTools(ts ...*tools.Tool) Option {
 }
 
 // WithMaxTurns returns an Option that bounds the turns of one Run (default
-// [DefaultMaxTurns]).
+// [DefaultMaxTurns], which zero or a negative n also means).
 func WithMaxTurns(n int) Option { return func(o *options) { o.maxTurns = n } }
 
 // WithInferenceOptions returns an Option that adds inference client options
@@ -109,7 +109,13 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.maxTurns <= 0 {
+		o.maxTurns = DefaultMaxTurns
+	}
 	var infOpts []inference.Option
+	if cfg.Timeouts.Idle > 0 {
+		infOpts = append(infOpts, inference.WithIdleTimeout(cfg.Timeouts.Idle))
+	}
 	if cfg.EndpointURL != "" {
 		infOpts = append(infOpts, inference.WithBaseURL(cfg.EndpointURL))
 	} else if cfg.Provider != "" {
@@ -130,7 +136,7 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := mc.AddServers(ctx, cfg.Servers); err != nil {
+	if err := mc.AddServers(ctx, serversWithTimeouts(cfg)); err != nil {
 		mc.Close()
 		return nil, err
 	}
@@ -140,6 +146,22 @@ func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	}
 	return &Agent{Client: mc, maxTurns: o.maxTurns, prompt: prompt, model: cfg.Model,
 		messages: []inference.ChatMessage{{Role: inference.RoleSystem, Content: prompt}}}, nil
+}
+
+// serversWithTimeouts returns a copy of cfg's servers in which a server
+// without its own connect or tool timeout gets the agent-wide one of
+// cfg.Timeouts (agent.json's connectTimeout and toolTimeout).
+func serversWithTimeouts(cfg *Config) []mcpclient.ServerConfig {
+	servers := slices.Clone(cfg.Servers)
+	for i := range servers {
+		if servers[i].ConnectTimeout == 0 {
+			servers[i].ConnectTimeout = cfg.Timeouts.Connect
+		}
+		if servers[i].Timeout == 0 {
+			servers[i].Timeout = cfg.Timeouts.Tool
+		}
+	}
+	return servers
 }
 
 // Messages returns a copy of the agent's own conversation so far (the one
@@ -239,8 +261,16 @@ func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, star
 			ExitIfFirstChunkNoTool: turn > 0 && nextTurnShouldCallTools,
 		}
 		end.Turns++
-		exited := false
+		exited, probeFailed, shown := false, false, false
 		for ev, err := range a.ProcessSingleTurnWithTools(ctx, history, opts) {
+			// This turn only checks whether the model, having answered
+			// after its tools, wants more tools: when it fails before
+			// showing anything, the answer stands.
+			if err != nil && opts.ExitIfFirstChunkNoTool && !shown && ctx.Err() == nil {
+				probeFailed = true
+				break
+			}
+			shown = true
 			switch e := ev.(type) {
 			case *mcpclient.TurnEndEvent:
 				end.Usage = addUsage(end.Usage, e.Usage)
@@ -255,6 +285,10 @@ func (a *Agent) loop(ctx context.Context, history *[]inference.ChatMessage, star
 		// answered "not run" after it in the history.
 		if exited {
 			end.Reason = mcpclient.StopExitTool
+			break
+		}
+		if probeFailed {
+			end.Reason = mcpclient.StopAnswered
 			break
 		}
 		last := (*history)[len(*history)-1]

@@ -25,7 +25,9 @@ type Config struct {
 
 	// Timeouts are the agent-wide timeouts of the file (0: not set). A
 	// server's own connectTimeout and toolTimeout are in its
-	// [mcpclient.ServerConfig].
+	// [mcpclient.ServerConfig], and win; [New] gives these to the servers
+	// that set none, and Idle to the inference client (an
+	// inference.WithIdleTimeout of [WithInferenceOptions] wins over it).
 	Timeouts Timeouts `json:"-"`
 
 	// Prompt is the system prompt from PROMPT.md or AGENTS.md beside the
