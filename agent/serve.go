@@ -24,6 +24,10 @@ const (
 	// A request spends its time waiting on the model and the tools, so the
 	// bound is about memory and the provider's rate limits, not CPU.
 	DefaultMaxConcurrent = 128
+	// DefaultKeepAlive is how long a stream may go without an event before
+	// a keep-alive comment is sent: well under the minutes after which
+	// clients and proxies give up on a silent response.
+	DefaultKeepAlive = 15 * time.Second
 )
 
 // The routes of the handler.
@@ -51,6 +55,12 @@ type HandlerOptions struct {
 	// or "tiny-agents" when the config names none. The model a request
 	// names is ignored: the agent's model answers.
 	Model string
+	// KeepAlive is how long a stream may go without an event before a
+	// comment line (": keep-alive") is sent, so that clients and proxies
+	// that give up on a silent response (Node's fetch after 300 s) wait
+	// through long tool calls. Zero means [DefaultKeepAlive], a negative
+	// value none.
+	KeepAlive time.Duration
 	// Logger receives a warning for each request that fails on the
 	// server's side (with the whole error, which the client does not get)
 	// and a debug line for each client that goes away. Nil means
@@ -73,25 +83,30 @@ type HandlerOptions struct {
 //     that goes away cancels its run. With "stream": true the reply is
 //     server-sent events: the model's chunks as they come, one chunk with
 //     delta.role "tool" and content "Tool[NAME] ID\nRESULT" per tool result
-//     (id is the tool call id, model and system_fingerprint are ""), one
-//     chunk with "choices": [] and the run's summed usage if the model
-//     reported any (the model's own usage chunks are not passed on), then
-//     "data: [DONE]". Events are flushed at most 2 ms after they are
+//     (id is the tool call id, model and system_fingerprint are ""), then,
+//     if the request has "stream_options": {"include_usage": true}, one
+//     chunk with "choices": [] and the run's summed usage, zeros if the
+//     model reported none (the model's own usage chunks are not passed
+//     on), then "data: [DONE]". Events are flushed at most 2 ms after they are
 //     written, so that a burst of them costs one write. A failure before
 //     the first event is an HTTP error as without stream; after it, it is
 //     sent as data: {"error":{...}} and ends the stream without [DONE]. Without
 //     stream, the reply is one chat.completion whose message is the run's
-//     answer, with finish_reason "stop", the summed usage (zeros if
+//     answer, with finish_reason "stop" ("length" when the run stopped at
+//     the turn limit), the summed usage (zeros if
 //     unknown), and the extra field "x_tiny_agents": {"stop_reason",
 //     "turns", "tool_trail": [{"id", "name", "arguments", "content"}]},
 //     which no OpenAI field can clash with.
-//   - GET /v1/models: the OpenAI list with one model.
+//   - GET /v1/models: the OpenAI list with one model; GET
+//     /v1/models/{model}: that model.
 //   - GET /healthz: {"status":"ok"}, without authentication.
 //
 // Errors are OpenAI-style JSON, {"error":{"message","type","param","code"}}:
 // 400 for a body that does not parse or has no messages, 401, 404, 405
 // (with Allow), 413, 429, 502 when the model's endpoint failed (its
-// status and message are passed on, its URL is not), 504 when it timed
+// status and message are passed on, its URL is not; with X-Should-Retry:
+// false when it refused the request, a 4xx other than 408 and 429, so that
+// a client does not run the whole agent again), 504 when it timed
 // out, 500 otherwise (the details go to the Logger only).
 func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
 	h := &handler{a: a, model: opts.Model, log: opts.Logger, maxBody: opts.MaxBodyBytes}
@@ -106,6 +121,12 @@ func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
 	}
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
+	}
+	switch h.keepAlive = opts.KeepAlive; {
+	case h.keepAlive == 0:
+		h.keepAlive = DefaultKeepAlive
+	case h.keepAlive < 0:
+		h.keepAlive = 0
 	}
 	switch n := opts.MaxConcurrent; {
 	case n == 0:
@@ -122,12 +143,13 @@ func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
 
 // handler is the http.Handler of NewHandler.
 type handler struct {
-	a       *Agent
-	model   string
-	log     *slog.Logger
-	maxBody int64         // negative: no bound
-	slots   chan struct{} // one token per running completion; nil: no bound
-	keyHash []byte        // SHA-256 of the API key, nil without one
+	a         *Agent
+	model     string
+	log       *slog.Logger
+	maxBody   int64         // negative: no bound
+	keepAlive time.Duration // 0: no keep-alive comments
+	slots     chan struct{} // one token per running completion; nil: no bound
+	keyHash   []byte        // SHA-256 of the API key, nil without one
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -143,6 +165,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route(w, r, http.MethodPost, h.chat)
 	case pathModels:
 		route(w, r, http.MethodGet, h.models)
+	case pathModels + "/" + h.model:
+		route(w, r, http.MethodGet, h.modelInfo)
 	default:
 		writeError(w, http.StatusNotFound, &apiError{Type: errInvalidRequest, Code: "unknown_url",
 			Message: "unknown route " + r.URL.Path + "; try POST " + pathChat})
@@ -208,12 +232,22 @@ type modelObject struct {
 }
 
 func (h *handler) models(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, modelList{Object: "list",
-		Data: []modelObject{{ID: h.model, Object: "model", OwnedBy: "tiny-agents"}}})
+	writeJSON(w, http.StatusOK, modelList{Object: "list", Data: []modelObject{h.modelObject()}})
+}
+
+// modelInfo serves GET /v1/models/{model} (the OpenAI SDKs' retrieve).
+func (h *handler) modelInfo(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.modelObject())
+}
+
+func (h *handler) modelObject() modelObject {
+	return modelObject{ID: h.model, Object: "model", OwnedBy: "tiny-agents"}
 }
 
 // chat serves POST /v1/chat/completions.
 func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
+	id := newCompletionID()
+	w.Header().Set("X-Request-Id", id) // on errors too: SDKs report it
 	if h.slots != nil {
 		select {
 		case h.slots <- struct{}{}:
@@ -225,17 +259,17 @@ func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	msgs, stream, status, apiErr := h.readRequest(w, r)
+	req, status, apiErr := h.readRequest(w, r)
 	if apiErr != nil {
 		writeError(w, status, apiErr)
 		return
 	}
-	c := &completion{h: h, w: w, r: r, id: newCompletionID(), created: time.Now().Unix()}
-	w.Header().Set("X-Request-Id", c.id)
-	if stream {
-		c.stream(msgs)
+	c := &completion{h: h, w: w, r: r, id: id, created: time.Now().Unix(),
+		includeUsage: req.StreamOptions != nil && req.StreamOptions.IncludeUsage}
+	if req.Stream {
+		c.stream(req.Messages)
 	} else {
-		c.complete(msgs)
+		c.complete(req.Messages)
 	}
 }
 
@@ -246,6 +280,11 @@ type completion struct {
 	r       *http.Request
 	id      string // "chatcmpl-" and 24 hex digits, also the X-Request-Id
 	created int64
+	// includeUsage: the request asked for stream_options.include_usage, so
+	// the stream ends with a chunk with the usage and no choices (OpenAI
+	// sends it only then: clients that did not ask read choices[0] of
+	// every chunk).
+	includeUsage bool
 }
 
 // complete answers without streaming: the run's answer, usage and trail.
@@ -274,13 +313,23 @@ func (c *completion) complete(msgs []inference.ChatMessage) {
 	}
 	out := chatCompletion{ID: c.id, Object: "chat.completion", Created: c.created, Model: c.h.model,
 		Choices: []completionChoice{{Message: assistantMessage{Role: inference.RoleAssistant, Content: end.Answer},
-			FinishReason: "stop"}},
+			FinishReason: finishReason(end.Reason)}},
 		Usage: inference.Usage{},
 		Extra: runSummary{StopReason: string(end.Reason), Turns: end.Turns, ToolTrail: trail}}
 	if end.Usage != nil {
 		out.Usage = *end.Usage
 	}
 	writeJSON(c.w, http.StatusOK, out)
+}
+
+// finishReason is the finish_reason of a run that ended for reason:
+// "length" at the turn limit, where the task may not be finished (as a
+// model's answer cut by its token limit), "stop" otherwise.
+func finishReason(reason mcpclient.StopReason) string {
+	if reason == mcpclient.StopMaxTurns {
+		return "length"
+	}
+	return "stop"
 }
 
 // stream answers with server-sent events.
@@ -313,9 +362,12 @@ func (c *completion) fail(err error, s *eventStream) {
 	} else {
 		c.h.log.Warn("chat completion "+c.id+" failed: "+err.Error(), "status", status)
 	}
-	if s != nil && s.started {
+	if s != nil && s.close() {
 		s.sendError(apiErr)
 		return
+	}
+	if noRetry(err) {
+		c.w.Header().Set("X-Should-Retry", "false") // honoured by the OpenAI SDKs
 	}
 	writeError(c.w, status, apiErr)
 }

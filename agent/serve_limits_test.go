@@ -285,11 +285,13 @@ func TestServeModelErrors(t *testing.T) {
 		status int
 		code   string
 		msg    string
+		retry  string // X-Should-Retry: "false" where a retry cannot help (it would run the agent again)
 	}{
-		{"refused", []inferencetest.Step{refused}, false, 502, "model_error", "answered 400 Bad Request: no such model"},
-		{"refused before any event", []inferencetest.Step{refused}, true, 502, "model_error", "no such model"},
-		{"timeout", []inferencetest.Step{inferencetest.Unresponsive()}, false, 504, "model_timeout", "did not answer in time"},
-		{"stream ends early", []inferencetest.Step{inferencetest.Truncated(1, "a", "b")}, false, 502, "model_error", "ended early"},
+		{"refused", []inferencetest.Step{refused}, false, 502, "model_error", "answered 400 Bad Request: no such model", "false"},
+		{"refused before any event", []inferencetest.Step{refused}, true, 502, "model_error", "no such model", "false"},
+		{"rate limited", []inferencetest.Step{inferencetest.HTTPError(429, `{"error":"slow down"}`)}, false, 502, "model_error", "429", ""},
+		{"timeout", []inferencetest.Step{inferencetest.Unresponsive()}, false, 504, "model_timeout", "did not answer in time", ""},
+		{"stream ends early", []inferencetest.Step{inferencetest.Truncated(1, "a", "b")}, false, 502, "model_error", "ended early", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			llm := inferencetest.NewServer(t, tt.steps...)
@@ -300,6 +302,9 @@ func TestServeModelErrors(t *testing.T) {
 			e, _ := decode(t, string(b))["error"].(map[string]any)
 			if resp.StatusCode != tt.status || e["code"] != tt.code || !strings.Contains(e["message"].(string), tt.msg) {
 				t.Errorf("status %d: %s", resp.StatusCode, b)
+			}
+			if got := resp.Header.Get("X-Should-Retry"); got != tt.retry {
+				t.Errorf("X-Should-Retry %q, want %q", got, tt.retry)
 			}
 			if strings.Contains(string(b), "127.0.0.1") || strings.Contains(string(b), "inference:") {
 				t.Errorf("internals in the error: %s", b)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -52,20 +53,24 @@ const flushDelay = 2 * time.Millisecond
 // own before the first event, one more write per response.) A timer
 // flushes the events flushDelay after the first unflushed one; what is
 // left when the handler returns goes out with the end of the response.
-// The mutex serialises the handler's writes and the timer's flushes.
+// Another timer sends a comment line when the handler's keepAlive passed
+// without an event. The mutex serialises the handler's writes and the
+// timers'.
 type eventStream struct {
-	c       *completion
-	rc      *http.ResponseController
-	buf     bytes.Buffer // an event's JSON
-	out     bytes.Buffer // an event's SSE encoding
-	enc     *json.Encoder
-	started bool // an event was sent: an error now goes in the stream
+	c   *completion
+	rc  *http.ResponseController
+	buf bytes.Buffer // an event's JSON
+	out bytes.Buffer // an event's SSE encoding
+	enc *json.Encoder
 
-	mu     sync.Mutex
-	timer  *time.Timer
-	armed  bool  // the timer will flush
-	closed bool  // the handler is done with the response
-	err    error // the error of a timer flush: the client is gone
+	mu        sync.Mutex
+	timer     *time.Timer
+	armed     bool  // the timer will flush
+	closed    bool  // the handler is done with the response
+	err       error // the error of a timer flush: the client is gone
+	keepAlive *time.Timer
+	sent      bool // an event was sent since the keep-alive timer last fired
+	started   bool // an event or a keep-alive was sent: an error now goes in the stream
 }
 
 // newEventStream prepares the response; its status and headers go with
@@ -79,7 +84,31 @@ func newEventStream(c *completion) *eventStream {
 	s := &eventStream{c: c, rc: http.NewResponseController(c.w)}
 	s.enc = json.NewEncoder(&s.buf)
 	s.enc.SetEscapeHTML(false)
+	if d := c.h.keepAlive; d > 0 {
+		s.mu.Lock() // ping must see the timer it is run by
+		s.keepAlive = time.AfterFunc(d, s.ping)
+		s.mu.Unlock()
+	}
 	return s
+}
+
+// ping sends a comment line, which SSE readers skip, if no event was sent
+// since it last ran (the handler's keepAlive ago); with it go the status and headers if nothing was
+// sent yet, so that a later failure is an error event.
+func (s *eventStream) ping() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.err != nil {
+		return
+	}
+	if !s.sent {
+		s.started = true
+		if _, s.err = io.WriteString(s.c.w, ": keep-alive\n\n"); s.err == nil {
+			s.err = s.flush()
+		}
+	}
+	s.sent = false
+	s.keepAlive.Reset(s.c.h.keepAlive)
 }
 
 // event sends what the client sees of ev. It returns the error of a
@@ -107,10 +136,15 @@ func (s *eventStream) event(ev mcpclient.Event) error {
 			Content: "Tool[" + e.Message.Name + "] " + e.Message.ToolCallID + "\n" + e.Message.Content}
 		return s.send(&chunk)
 	case *mcpclient.RunEndEvent:
-		if e.Usage != nil {
-			// The last chunk before [DONE]: the run's summed usage, no choices.
+		if s.c.includeUsage {
+			// The last chunk before [DONE]: the run's summed usage (zeros if
+			// the model reported none, as without stream), no choices.
+			usage := e.Usage
+			if usage == nil {
+				usage = &inference.Usage{}
+			}
 			return s.send(&inference.ChatCompletionStreamOutput{ID: s.c.id, Object: chunkObject, Created: s.c.created,
-				Model: s.c.h.model, Choices: []inference.ChatCompletionStreamOutputChoice{}, Usage: e.Usage})
+				Model: s.c.h.model, Choices: []inference.ChatCompletionStreamOutputChoice{}, Usage: usage})
 		}
 	}
 	return nil
@@ -141,7 +175,7 @@ func (s *eventStream) sendData(data string) error {
 	m.WriteTo(&s.out)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.started = true
+	s.started, s.sent = true, true
 	if s.err != nil {
 		return s.err
 	}
@@ -178,16 +212,22 @@ func (s *eventStream) flush() error {
 	return nil
 }
 
-// close stops the timer: the response is the handler's again. What is
+// close stops the timers: the response is the handler's again. What is
 // not flushed yet goes out when the handler returns, in the same write as
-// the end of the chunked body.
-func (s *eventStream) close() {
+// the end of the chunked body. It reports whether the response has
+// started (an event or a keep-alive was sent), after which an error must
+// go in the stream.
+func (s *eventStream) close() (started bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
+	if s.keepAlive != nil {
+		s.keepAlive.Stop()
+	}
 	if s.timer != nil {
 		s.timer.Stop()
 	}
+	return s.started
 }
 
 // done ends a stream that went well.

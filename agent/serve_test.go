@@ -126,7 +126,7 @@ func toolRoundTrip() []inferencetest.Step {
 func TestServeStreaming(t *testing.T) {
 	llm := inferencetest.NewServer(t, toolRoundTrip()...)
 	url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{Model: "m"})
-	resp := post(t, url, userRequest(true, "say hi"))
+	resp := post(t, url, `{"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"say hi"}]}`)
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
 		t.Fatalf("status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
@@ -180,6 +180,23 @@ func TestServeStreaming(t *testing.T) {
 	msgs := body["messages"].([]any)
 	if m0 := msgs[0].(map[string]any); m0["role"] != "system" || m0["content"] != "be brief" || len(msgs) != 2 {
 		t.Errorf("the model got %v, want the system prompt then the request's message", msgs)
+	}
+}
+
+// Without stream_options.include_usage, no chunk lacks choices: clients
+// read choices[0] of every chunk (OpenAI sends the usage chunk only when
+// asked).
+func TestServeStreamingUsageOnlyWhenAsked(t *testing.T) {
+	llm := inferencetest.NewServer(t, toolRoundTrip()...)
+	url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{Model: "m"})
+	events := sseData(t, post(t, url, userRequest(true, "say hi")).Body)
+	if len(events) < 2 || events[len(events)-1] != "[DONE]" {
+		t.Fatalf("events do not end with [DONE]: %q", events)
+	}
+	for _, ev := range events[:len(events)-1] {
+		if chunk := decode(t, ev); len(asSlice(chunk["choices"])) == 0 || chunk["usage"] != nil {
+			t.Errorf("a chunk without choices or with usage, not asked for: %s", ev)
+		}
 	}
 }
 

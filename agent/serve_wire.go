@@ -23,38 +23,41 @@ var errNoRunEnd = errors.New("agent: the run ended without a result")
 // chatRequest is the part of an OpenAI chat completion request that the
 // handler reads; other fields are ignored.
 type chatRequest struct {
-	Messages []inference.ChatMessage `json:"messages"`
-	Stream   bool                    `json:"stream"`
+	Messages      []inference.ChatMessage `json:"messages"`
+	Stream        bool                    `json:"stream"`
+	StreamOptions *struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
 }
 
 // readRequest reads and checks the body of a chat completion request. On
 // failure it returns the status and error to answer with.
-func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) ([]inference.ChatMessage, bool, int, *apiError) {
+func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (*chatRequest, int, *apiError) {
 	tooLarge := &apiError{Type: errInvalidRequest, Code: "request_too_large",
 		Message: "the request body is larger than " + strconv.FormatInt(h.maxBody, 10) + " bytes"}
 	body := r.Body
 	if h.maxBody >= 0 {
 		if r.ContentLength > h.maxBody {
-			return nil, false, http.StatusRequestEntityTooLarge, tooLarge
+			return nil, http.StatusRequestEntityTooLarge, tooLarge
 		}
 		body = http.MaxBytesReader(w, r.Body, h.maxBody)
 	}
 	b, err := io.ReadAll(body)
 	if err != nil {
 		if errors.As(err, new(*http.MaxBytesError)) {
-			return nil, false, http.StatusRequestEntityTooLarge, tooLarge
+			return nil, http.StatusRequestEntityTooLarge, tooLarge
 		}
-		return nil, false, http.StatusBadRequest, &apiError{Type: errInvalidRequest, Code: "invalid_body",
+		return nil, http.StatusBadRequest, &apiError{Type: errInvalidRequest, Code: "invalid_body",
 			Message: "reading the request body failed"}
 	}
 	var req chatRequest
 	if err := json.Unmarshal(b, &req); err != nil {
-		return nil, false, http.StatusBadRequest, bodyError(err)
+		return nil, http.StatusBadRequest, bodyError(err)
 	}
 	if e := checkMessages(req.Messages); e != nil {
-		return nil, false, http.StatusBadRequest, e
+		return nil, http.StatusBadRequest, e
 	}
-	return req.Messages, req.Stream, 0, nil
+	return &req, 0, nil
 }
 
 // bodyError says what is wrong with a body that does not decode, in JSON
@@ -245,4 +248,17 @@ type toolTrailEntry struct {
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
 	Content   string `json:"content"`
+}
+
+// noRetry reports whether a run's error is one that a client's automatic
+// retry cannot mend: the model's endpoint refused the request (a 4xx
+// other than 408 and 429, which the inference client already retried).
+// A retry would run the whole agent again, tool calls included.
+func noRetry(err error) bool {
+	var httpErr *inference.HTTPError
+	if !errors.As(err, &httpErr) {
+		return false
+	}
+	s := httpErr.StatusCode
+	return s >= 400 && s < 500 && s != http.StatusRequestTimeout && s != http.StatusTooManyRequests
 }

@@ -77,6 +77,16 @@ type ContentPart struct {
 	File       *FileInput  `json:"file,omitempty"`
 }
 
+// MarshalJSON writes a text part's "text" even when it is empty: OpenAI
+// and Text Generation Inference refuse a text part without it.
+func (p ContentPart) MarshalJSON() ([]byte, error) {
+	type plain ContentPart
+	if p.Type == "text" && p.Text == "" {
+		return []byte(`{"type":"text","text":""}`), nil
+	}
+	return json.Marshal(plain(p))
+}
+
 // ImageURL points at an image: an http(s) URL or a data: URL.
 type ImageURL struct {
 	URL    string `json:"url"`

@@ -1,0 +1,127 @@
+package agent_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiny-agents-go/tiny-agents/agent"
+	"github.com/tiny-agents-go/tiny-agents/inference/inferencetest"
+)
+
+// TestServeModelRetrieve: GET /v1/models/{model} (the OpenAI SDKs'
+// models.retrieve) answers the agent's model; another name is 404.
+func TestServeModelRetrieve(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{Model: "org/agent-model"})
+	resp, err := http.Get(url + "/v1/models/org/agent-model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m struct{ ID, Object string }
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 || m.ID != "org/agent-model" || m.Object != "model" {
+		t.Errorf("status %d, %+v, %v", resp.StatusCode, m, err)
+	}
+	other, err := http.Get(url + "/v1/models/other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Body.Close()
+	if other.StatusCode != http.StatusNotFound {
+		t.Errorf("another model: status %d, want 404", other.StatusCode)
+	}
+}
+
+// TestServeRequestIDOnErrors: a refused request carries an X-Request-Id
+// as an answered one does, for the client's error report.
+func TestServeRequestIDOnErrors(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{})
+	resp := post(t, url, `{"messages":`)
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Request-Id") == "" {
+		t.Errorf("status %d, X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+}
+
+// TestServeTurnLimitIsLength: a run stopped at the turn limit is not a
+// finished answer: finish_reason "length", as for a model's cut answer.
+func TestServeTurnLimitIsLength(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	llm.Always(inferencetest.ToolCalls(inferencetest.ToolCall{ID: "c", Name: "echo", Arguments: []string{`{"text":"again"}`}}))
+	url := serveHandler(t, serveAgent(t, llm.URL, agent.WithMaxTurns(2)), agent.HandlerOptions{})
+	resp := post(t, url, userRequest(false, "loop"))
+	var out struct {
+		Choices []struct {
+			FinishReason string `json:"finish_reason"`
+		}
+		Extra struct {
+			StopReason string `json:"stop_reason"`
+		} `json:"x_tiny_agents"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Choices) != 1 {
+		t.Fatalf("status %d: %+v, %v", resp.StatusCode, out, err)
+	}
+	if out.Choices[0].FinishReason != "length" || out.Extra.StopReason != "max_turns" {
+		t.Errorf("finish_reason %q, stop_reason %q, want length and max_turns", out.Choices[0].FinishReason, out.Extra.StopReason)
+	}
+}
+
+// TestServeKeepAlive: a stream that has nothing to send for the
+// keep-alive interval gets comment lines, which SSE readers skip, and the
+// answer after them; once one was sent (with the 200 status), a failure
+// is an error event, not an HTTP error.
+func TestServeKeepAlive(t *testing.T) {
+	slow := inferencetest.Text("late", " answer")
+	slow.Delay = 300 * time.Millisecond
+	refused := inferencetest.HTTPError(400, `{"error":{"message":"context too long"}}`)
+	refused.Delay = 300 * time.Millisecond
+	for name, tt := range map[string]struct {
+		step      inferencetest.Step
+		keepAlive time.Duration
+		pings     bool
+		want      string
+	}{
+		"answer":         {slow, 50 * time.Millisecond, true, `late answer`},
+		"error":          {refused, 50 * time.Millisecond, true, `context too long`},
+		"none when off":  {slow, -1, false, `late answer`},
+		"none when busy": {inferencetest.Text("quick"), time.Second, false, `quick`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			llm := inferencetest.NewServer(t, tt.step)
+			url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{KeepAlive: tt.keepAlive})
+			resp := post(t, url, userRequest(true, "hi"))
+			body, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d, %v:\n%s", resp.StatusCode, err, body)
+			}
+			text := string(body)
+			if got := strings.HasPrefix(text, ": keep-alive\n\n"); got != tt.pings {
+				t.Errorf("starts with a keep-alive: %v, want %v:\n%s", got, tt.pings, text)
+			}
+			var content strings.Builder
+			for _, data := range sseData(t, strings.NewReader(text)) {
+				var c struct {
+					Choices []struct {
+						Delta struct{ Content string }
+					}
+					Error *struct{ Message string }
+				}
+				json.Unmarshal([]byte(data), &c)
+				for _, ch := range c.Choices {
+					content.WriteString(ch.Delta.Content)
+				}
+				if c.Error != nil {
+					content.WriteString(c.Error.Message)
+				}
+			}
+			if !strings.Contains(content.String(), tt.want) {
+				t.Errorf("events say %q, want %q:\n%s", content.String(), tt.want, text)
+			}
+		})
+	}
+}
