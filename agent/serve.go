@@ -107,7 +107,7 @@ type HandlerOptions struct {
 // status and message are passed on, its URL is not; with X-Should-Retry:
 // false when it refused the request, a 4xx other than 408 and 429, so that
 // a client does not run the whole agent again), 504 when it timed
-// out, 500 otherwise (the details go to the Logger only).
+// out, 503 when the agent is closed, 500 otherwise (the details go to the Logger only).
 func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
 	h := &handler{a: a, model: opts.Model, log: opts.Logger, maxBody: opts.MaxBodyBytes}
 	if h.model == "" {

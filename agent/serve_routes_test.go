@@ -125,3 +125,19 @@ func TestServeKeepAlive(t *testing.T) {
 		})
 	}
 }
+
+// TestServeClosedAgent: requests to the handler of a closed agent get
+// 503, a state of the server, not a 500.
+func TestServeClosedAgent(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	a := serveAgent(t, llm.URL)
+	url := serveHandler(t, a, agent.HandlerOptions{})
+	a.Close()
+	for _, stream := range []bool{false, true} {
+		resp := post(t, url, userRequest(stream, "hi"))
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"unavailable"`) {
+			t.Errorf("stream %v: status %d: %s", stream, resp.StatusCode, body)
+		}
+	}
+}

@@ -170,6 +170,9 @@ func classifyRunError(ctx context.Context, err error) (int, *apiError) {
 	case ctx.Err() != nil: // the client went away, or the server is shutting down
 		return http.StatusServiceUnavailable, &apiError{Type: "server_error", Code: "cancelled",
 			Message: "the request was cancelled"}
+	case errors.Is(err, ErrClosed): // the agent was closed under the handler
+		return http.StatusServiceUnavailable, &apiError{Type: "server_error", Code: "unavailable",
+			Message: "the agent is shut down"}
 	case errors.Is(err, inference.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, &apiError{Type: "timeout_error", Code: "model_timeout",
 			Message: "the model did not answer in time"}
