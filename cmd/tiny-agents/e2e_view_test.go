@@ -126,3 +126,25 @@ func TestChoiceZeroIsShown(t *testing.T) {
 		t.Errorf("-o json: exit %d, events:\n%s", r.code, r.stdout)
 	}
 }
+
+// TestCutAnswerIsNoticed: an answer the model ended at its token limit
+// (or a content filter ended) says so on stderr; the exit status is 0,
+// as the turn did end.
+func TestCutAnswerIsNoticed(t *testing.T) {
+	for reason, want := range map[string]string{
+		"length":         "output token limit",
+		"content_filter": "content filter",
+		"stop":           "",
+	} {
+		t.Run(reason, func(t *testing.T) {
+			llm := inferencetest.NewServer(t, inferencetest.Step{Text: []string{"It was the best of"}, FinishReason: reason})
+			r := runCLI(t, "", "run", writeAgent(t, llm.URL), "-p", "go")
+			if r.code != 0 || r.stdout != "It was the best of\n" {
+				t.Fatalf("exit %d, stdout %q\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			if got := strings.Contains(r.stderr, "tiny-agents: "); got != (want != "") || !strings.Contains(r.stderr, want) {
+				t.Errorf("stderr %q, want a notice with %q", r.stderr, want)
+			}
+		})
+	}
+}

@@ -90,6 +90,10 @@ func (s *session) consume(ctx context.Context, prompt string) (runErr, gone erro
 			if gone == nil && errors.Is(e.Err, mcpclient.ErrServerGone) {
 				gone = e.Err
 			}
+		case *mcpclient.TurnEndEvent:
+			if msg := finishNotice(e.FinishReason); msg != "" {
+				s.st.notice(msg)
+			}
 		case *mcpclient.RunEndEvent:
 			if e.Reason == mcpclient.StopMaxTurns {
 				s.st.notice(fmt.Sprintf("stopped after %s, the limit (--max-turns): the task may not be finished", count(e.Turns, "turn")))
@@ -100,6 +104,18 @@ func (s *session) consume(ctx context.Context, prompt string) (runErr, gone erro
 		}
 	}
 	return nil, gone
+}
+
+// finishNotice is the notice for a completion that the model did not end
+// by its own choice (the answer shown may be cut), "" for the others.
+func finishNotice(reason string) string {
+	switch reason {
+	case "length":
+		return "the model stopped at its output token limit: the answer may be cut off"
+	case "content_filter":
+		return "the provider's content filter stopped the answer: it may be cut off"
+	}
+	return ""
 }
 
 // readPiped runs one prompt per line of stdin until end of input (exit
