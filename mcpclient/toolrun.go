@@ -2,15 +2,13 @@ package mcpclient
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/tiny-agents-go/tiny-agents/inference"
+	"github.com/tiny-agents-go/tiny-agents/internal/jsonvalue"
 	"github.com/tiny-agents-go/tiny-agents/tools"
 )
 
@@ -140,14 +138,9 @@ func (c *Client) planCall(call inference.ToolCall, exitTools []inference.Tool) *
 // that they reach an MCP server as the model wrote them: through float64,
 // an id such as 9007199254740993 would arrive as 9007199254740992.
 func decodeArgs(raw string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := jsonvalue.Decode([]byte(raw))
+	if err != nil {
 		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("invalid data after the top-level value")
 	}
 	switch v := v.(type) {
 	case nil:

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/jsonvalue"
 )
 
 // schema is the part of a JSON Schema that a Call checks arguments
@@ -214,7 +215,7 @@ func (s *schema) compileLimits(kw map[string]json.RawMessage, at string) error {
 
 func (s *schema) compileValues(kw map[string]json.RawMessage, at string) error {
 	if raw, ok := kw["enum"]; ok {
-		v, err := decodeValue(raw)
+		v, err := jsonvalue.Decode(raw)
 		enum, isArray := v.([]any)
 		if err != nil || !isArray {
 			return malformed(at, "enum", errors.New("not an array"))
@@ -222,7 +223,7 @@ func (s *schema) compileValues(kw map[string]json.RawMessage, at string) error {
 		s.enum = enum
 	}
 	if raw, ok := kw["default"]; ok {
-		v, err := decodeValue(raw)
+		v, err := jsonvalue.Decode(raw)
 		if err != nil {
 			return malformed(at, "default", err)
 		}
@@ -293,19 +294,4 @@ func objectKeys(raw json.RawMessage) ([]string, error) {
 func isJSONBool(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
 	return string(raw) == "true" || string(raw) == "false"
-}
-
-// decodeValue decodes one JSON value, numbers as json.Number, and fails
-// on trailing data.
-func decodeValue(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("invalid data after the top-level value")
-	}
-	return v, nil
 }

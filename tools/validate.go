@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tiny-agents-go/tiny-agents/internal/jsonvalue"
 )
 
 // maxProblems bounds the problems one error lists: enough for the model to
@@ -27,7 +29,7 @@ func (s *schema) validate(tool string, args json.RawMessage, defaults bool) (jso
 		args, v = emptyObject, map[string]any{}
 	} else {
 		var err error
-		if v, err = decodeValue(trimmed); err != nil {
+		if v, err = jsonvalue.Decode(trimmed); err != nil {
 			return nil, &argumentsError{tool: tool, problem: "the arguments are not valid JSON: " + err.Error()}
 		}
 	}
