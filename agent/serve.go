@@ -71,7 +71,10 @@ type HandlerOptions struct {
 // NewHandler returns an OpenAI-compatible HTTP handler that runs a on
 // each chat completion request. It is safe for concurrent use; the
 // agent's servers and tools are shared by all requests, and a is not
-// closed by it.
+// closed by it. Mount it under a prefix with http.StripPrefix. Streams
+// are flushed through http.ResponseController: a middleware whose
+// ResponseWriter neither flushes nor unwraps holds a whole stream until
+// its end.
 //
 // Routes:
 //
@@ -153,6 +156,14 @@ type handler struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.URL.Path, "/") {
+		// Mounted with http.StripPrefix("/api/", ...): the path lost its "/".
+		r2 := *r
+		u := *r.URL
+		u.Path = "/" + u.Path
+		r2.URL = &u
+		r = &r2
+	}
 	if r.URL.Path == pathHealth {
 		route(w, r, http.MethodGet, h.health)
 		return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,28 @@ func TestServeClosedAgent(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"unavailable"`) {
 			t.Errorf("stream %v: status %d: %s", stream, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestServeUnderPrefix: mounted with http.StripPrefix, with or without a
+// trailing slash on the prefix, the routes answer.
+func TestServeUnderPrefix(t *testing.T) {
+	llm := inferencetest.NewServer(t)
+	h := agent.NewHandler(serveAgent(t, llm.URL), agent.HandlerOptions{Model: "m"})
+	for _, prefix := range []string{"/api", "/api/"} {
+		mux := http.NewServeMux()
+		mux.Handle("/api/", http.StripPrefix(prefix, h))
+		srv := httptest.NewServer(mux)
+		resp, err := http.Get(srv.URL + "/api/v1/models")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		srv.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id":"m"`) {
+			t.Errorf("StripPrefix(%q): status %d: %s", prefix, resp.StatusCode, body)
 		}
 	}
 }

@@ -40,6 +40,13 @@
 //     "example=" are sent to the model but not checked.
 //   - jsonschema:"nullable" also allows null.
 //
+// A type that decodes itself is described as encoding/json reads it: one
+// with UnmarshalText (uuid.UUID, netip.Addr) is a string, one with
+// UnmarshalJSON any value; time.Time is a date-time string. New refuses a
+// url.URL field, which encoding/json cannot fill from a string: use a
+// string. A time.Duration is an integer of nanoseconds, as encoding/json
+// reads it; for "30s", take a string and time.ParseDuration.
+//
 // New fails when a default does not fit its field, so that no Call does.
 // [NewRaw] takes a schema written by hand and passes the arguments to the
 // function as JSON.
