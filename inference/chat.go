@@ -51,7 +51,9 @@ func (c *Client) ChatCompletion(ctx context.Context, in *ChatCompletionInput) (*
 // [ErrMalformedStream] that quotes a chunk that is not valid JSON, one
 // matching [ErrResponseTooLarge] for an event longer than 16 MiB, an error
 // matching [ErrTimeout] for a deadline or the idle timeout, or the
-// context's error on cancellation.
+// context's error on cancellation. A server that ignores "stream" and
+// answers application/json gives its completion as one chunk; a web page
+// (text/html) is an error matching [ErrMalformedStream] that quotes it.
 // Breaking out of the loop closes the connection.
 func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInput) iter.Seq2[ChatCompletionStreamOutput, error] {
 	return func(yield func(ChatCompletionStreamOutput, error) bool) {
@@ -67,40 +69,15 @@ func (c *Client) ChatCompletionStream(ctx context.Context, in *ChatCompletionInp
 		}
 		defer cancel()
 		defer resp.Body.Close()
-		switch ct := streamContentType(resp); ct {
-		case "application/json":
-			// A server that ignores "stream": true sends the whole completion.
-			body, err := c.readBody(resp, false)
-			if err != nil {
-				yield(ChatCompletionStreamOutput{}, classifyErr(ctx, "chat completion stream from "+t.name(), err))
-				return
-			}
-			chunk, err := completionAsChunk(body)
-			if err != nil {
-				if _, ok := err.(*StreamError); !ok {
-					err = fmt.Errorf("inference: chat completion stream from %s: %w", t.name(), err)
-				}
-				yield(ChatCompletionStreamOutput{}, err)
-				return
-			}
-			yield(chunk, nil)
-			return
-		case "text/html", "application/xhtml+xml":
-			// A login or error page from a proxy. Other types are read as
-			// events: servers that do not say text/event-stream abound.
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-			yield(ChatCompletionStreamOutput{}, fmt.Errorf("inference: chat completion stream from %s: %w", t.name(),
-				&notEventStreamError{contentType: ct, body: body}))
-			return
-		}
-		err = readChatStream(resp.Body, yield)
-		if err == nil {
+		if ct := streamContentType(resp); ct != "" {
+			err = c.notAStream(resp, ct, yield)
+		} else if err = readChatStream(resp.Body, yield); err == nil {
 			// Read what follows [DONE] (the chunked terminator) so that
 			// the connection goes back to the pool instead of closing.
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 			return
 		}
-		if errors.Is(err, errStopped) {
+		if err == nil || errors.Is(err, errStopped) {
 			return
 		}
 		var se *StreamError

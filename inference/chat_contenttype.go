@@ -3,8 +3,10 @@ package inference
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
+	"strings"
 )
 
 // notEventStreamError is an answer to a streamed call that is a web page:
@@ -21,14 +23,41 @@ func (e *notEventStreamError) Error() string {
 // Is reports whether target is [ErrMalformedStream].
 func (e *notEventStreamError) Is(target error) bool { return target == ErrMalformedStream }
 
-// streamContentType returns the media type of a streamed answer, "" when
-// the server sent none.
+// streamContentType returns the media type of an answer to a streamed
+// call that is not an event stream but JSON or a web page, "" otherwise:
+// other types (text/plain, none) are read as events, since servers that
+// do not say text/event-stream abound. An event stream costs no parse.
 func streamContentType(resp *http.Response) string {
-	ct, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if err != nil {
+	h := resp.Header.Get("Content-Type")
+	if h == "" || strings.HasPrefix(h, "text/event-stream") {
 		return ""
 	}
-	return ct
+	switch ct, _, _ := mime.ParseMediaType(h); ct {
+	case "application/json", "text/html", "application/xhtml+xml":
+		return ct
+	}
+	return ""
+}
+
+// notAStream answers a streamed call that got the media type ct instead
+// of events: a whole completion from a server that ignored "stream": true
+// is yielded as one chunk (or its error returned), a web page (a login or
+// proxy page) is an error that quotes it.
+func (c *Client) notAStream(resp *http.Response, ct string, yield func(ChatCompletionStreamOutput, error) bool) error {
+	if ct != "application/json" {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return &notEventStreamError{contentType: ct, body: body}
+	}
+	body, err := c.readBody(resp, false)
+	if err != nil {
+		return err
+	}
+	chunk, err := completionAsChunk(body)
+	if err != nil {
+		return err
+	}
+	yield(chunk, nil)
+	return nil
 }
 
 // completionAsChunk turns the whole completion of a server that ignored
