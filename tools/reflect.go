@@ -30,10 +30,8 @@ func reflectParameters(t reflect.Type) (params json.RawMessage, err error) {
 	default:
 		return nil, fmt.Errorf("the arguments must be a struct or a map, not %s", t)
 	}
-	// Without references, invopop recurses into a recursive type until the
-	// stack overflows, which no recover catches: refuse it first.
-	if cyc := recursiveType(root, map[reflect.Type]bool{}); cyc != nil {
-		return nil, fmt.Errorf("recursive type %s is not supported", cyc)
+	if err := unsupportedType(root, root, map[reflect.Type]bool{}); err != nil {
+		return nil, err
 	}
 	defer func() {
 		// invopop panics on kinds JSON cannot carry (chan, func, complex).
@@ -41,9 +39,6 @@ func reflectParameters(t reflect.Type) (params json.RawMessage, err error) {
 			params, err = nil, fmt.Errorf("%v", v)
 		}
 	}()
-	if bad := undecodableType(root, map[reflect.Type]bool{}); bad != nil {
-		return nil, fmt.Errorf("%s does not decode from the JSON string its schema says (encoding/json wants an object); use a string field", bad)
-	}
 	r := jsonschema.Reflector{Anonymous: true, DoNotReference: true, ExpandedStruct: true,
 		Mapper: func(t reflect.Type) *jsonschema.Schema { return decoderSchema(root, t) }}
 	s := r.ReflectFromType(t)
@@ -56,22 +51,27 @@ func reflectParameters(t reflect.Type) (params json.RawMessage, err error) {
 	return json.Marshal(s)
 }
 
-// recursiveType returns a type that contains itself through the fields
-// invopop would follow, or nil.
-func recursiveType(t reflect.Type, onPath map[reflect.Type]bool) reflect.Type {
+// unsupportedType walks the types under t that invopop follows (fields,
+// elements) and refuses the two it cannot describe as encoding/json
+// decodes them: a type that contains itself (without references invopop
+// recurses until the stack overflows, which no recover catches) and
+// url.URL (a string with format uri, which encoding/json cannot decode
+// into it). Types with a JSONSchema method or that decode themselves are
+// not followed: invopop does not look inside them either.
+func unsupportedType(root, t reflect.Type, onPath map[reflect.Type]bool) error {
 	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return recursiveType(t.Elem(), onPath)
-	case reflect.Map:
-		return recursiveType(t.Elem(), onPath)
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return unsupportedType(root, t.Elem(), onPath)
 	case reflect.Struct:
 	default:
 		return nil
 	}
-	if onPath[t] {
-		return t
-	}
-	if reflect.PointerTo(t).Implements(customSchemaType) || t.Implements(customSchemaType) {
+	switch {
+	case onPath[t]:
+		return fmt.Errorf("recursive type %s is not supported", t)
+	case t == urlType:
+		return fmt.Errorf("%s does not decode from the JSON string its schema says (encoding/json wants an object); use a string field", t)
+	case reflect.PointerTo(t).Implements(customSchemaType) || t.Implements(customSchemaType) || decoderSchema(root, t) != nil:
 		return nil
 	}
 	onPath[t] = true
@@ -82,8 +82,8 @@ func recursiveType(t reflect.Type, onPath map[reflect.Type]bool) reflect.Type {
 			tagName(f.Tag.Get("jsonschema")) == "-" {
 			continue
 		}
-		if cyc := recursiveType(f.Type, onPath); cyc != nil {
-			return cyc
+		if err := unsupportedType(root, f.Type, onPath); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -94,6 +94,7 @@ var (
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
 	// Types invopop reflects as encoding/json decodes them.
 	invopopKnows = []reflect.Type{reflect.TypeFor[time.Time](), reflect.TypeFor[net.IP](), reflect.TypeFor[json.RawMessage]()}
+	urlType      = reflect.TypeFor[url.URL]()
 )
 
 // decoderSchema is the schema of a type that decodes itself, which
@@ -113,35 +114,6 @@ func decoderSchema(root, t reflect.Type) *jsonschema.Schema {
 		return &jsonschema.Schema{Extras: map[string]any{}}
 	case t.Implements(textUnmarshalerType) || pt.Implements(textUnmarshalerType):
 		return &jsonschema.Schema{Type: "string"}
-	}
-	return nil
-}
-
-// undecodableType returns url.URL if t holds one: invopop reflects it as a
-// string with format uri, which encoding/json cannot decode into it.
-func undecodableType(t reflect.Type, seen map[reflect.Type]bool) reflect.Type {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		return undecodableType(t.Elem(), seen)
-	case reflect.Struct:
-	default:
-		return nil
-	}
-	if t == reflect.TypeFor[url.URL]() {
-		return t
-	}
-	if seen[t] || decoderSchema(nil, t) != nil {
-		return nil
-	}
-	seen[t] = true
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() && !f.Anonymous || tagName(f.Tag.Get("json")) == "-" {
-			continue
-		}
-		if bad := undecodableType(f.Type, seen); bad != nil {
-			return bad
-		}
 	}
 	return nil
 }
