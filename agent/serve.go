@@ -90,16 +90,17 @@ type HandlerOptions struct {
 //     if the request has "stream_options": {"include_usage": true}, one
 //     chunk with "choices": [] and the run's summed usage, zeros if the
 //     model reported none (the model's own usage chunks are not passed
-//     on), then "data: [DONE]". Events are flushed at most 2 ms after they are
-//     written, so that a burst of them costs one write. A failure before
-//     the first event is an HTTP error as without stream; after it, it is
-//     sent as data: {"error":{...}} and ends the stream without [DONE]. Without
-//     stream, the reply is one chat.completion whose message is the run's
-//     answer, with finish_reason "stop" ("length" when the run stopped at
-//     the turn limit), the summed usage (zeros if
-//     unknown), and the extra field "x_tiny_agents": {"stop_reason",
-//     "turns", "tool_trail": [{"id", "name", "arguments", "content"}]},
-//     which no OpenAI field can clash with.
+//     on), then "data: [DONE]". Events are flushed at most 2 ms after
+//     they are written, so that a burst of them costs one write; a stream
+//     silent for KeepAlive gets a ": keep-alive" comment. A failure before
+//     the first event or comment is an HTTP error as without stream;
+//     after it, it is sent as data: {"error":{...}} and ends the stream
+//     without [DONE]. Without stream, the reply is one chat.completion
+//     whose message is the run's answer, with finish_reason "stop"
+//     ("length" when the run stopped at the turn limit), the summed usage
+//     (zeros if unknown), and the extra field "x_tiny_agents":
+//     {"stop_reason", "turns", "tool_trail": [{"id", "name", "arguments",
+//     "content"}]}, which no OpenAI field can clash with.
 //   - GET /v1/models: the OpenAI list with one model; GET
 //     /v1/models/{model}: that model.
 //   - GET /healthz: {"status":"ok"}, without authentication.
@@ -109,8 +110,9 @@ type HandlerOptions struct {
 // (with Allow), 413, 429, 502 when the model's endpoint failed (its
 // status and message are passed on, its URL is not; with X-Should-Retry:
 // false when it refused the request, a 4xx other than 408 and 429, so that
-// a client does not run the whole agent again), 504 when it timed
-// out, 503 when the agent is closed, 500 otherwise (the details go to the Logger only).
+// a client does not run the whole agent again), 504 when it timed out,
+// 503 when the agent is closed, 500 otherwise (the details go to the
+// Logger only). Every answer of the chat route carries an X-Request-Id.
 func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
 	h := &handler{a: a, model: opts.Model, log: opts.Logger, maxBody: opts.MaxBodyBytes}
 	if h.model == "" {

@@ -93,8 +93,8 @@ func newEventStream(c *completion) *eventStream {
 }
 
 // ping sends a comment line, which SSE readers skip, if no event was sent
-// since it last ran (the handler's keepAlive ago); with it go the status and headers if nothing was
-// sent yet, so that a later failure is an error event.
+// since it last ran (the handler's keepAlive ago). With the first one go
+// the status and headers, so that a later failure is an error event.
 func (s *eventStream) ping() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
