@@ -316,7 +316,7 @@ func runLogout(ctx context.Context, a *app, server string) (err error) {
 	}
 	if server == "all" {
 		for _, e := range entries {
-			if err := removeSignIn(ctx, st, store, e); err != nil {
+			if err := removeSignIn(st, e); err != nil {
 				return err
 			}
 		}
@@ -340,20 +340,17 @@ func runLogout(ctx context.Context, a *app, server string) (err error) {
 	return nil
 }
 
-// removeSignIn deletes the file of e, named by its server when it could
-// be read.
-func removeSignIn(ctx context.Context, st *streams, store *tokenfile.Store, e tokenfile.Entry) error {
-	if e.Err == nil {
-		if _, err := store.Delete(ctx, e.Key); err != nil {
-			return err
-		}
-		st.out.print("signed out of " + e.Key + "\n")
-		return nil
-	}
+// removeSignIn deletes the file of e, the one List read (whatever its
+// name), and says whose sign-in it held when it could be read.
+func removeSignIn(st *streams, e tokenfile.Entry) error {
 	if err := os.Remove(e.Path); err != nil {
 		return err
 	}
-	st.out.print("deleted " + e.Path + "\n")
+	if e.Err == nil {
+		st.out.print("signed out of " + e.Key + "\n")
+	} else {
+		st.out.print("deleted " + e.Path + "\n")
+	}
 	return nil
 }
 

@@ -260,3 +260,29 @@ func TestSignInAtTerminal(t *testing.T) {
 	}
 	assertNoSecret(t, as, out)
 }
+
+// TestLogoutAllRemovesEveryFile: `auth logout all` deletes each token
+// file it listed, also one whose name is not the one its server gives
+// (a copy), instead of deleting by server and leaving it.
+func TestLogoutAllRemovesEveryFile(t *testing.T) {
+	_, _, dir, _ := protectedAgent(t)
+	configDir := t.TempDir()
+	if r := runCLIEnv(t, signInEnv(configDir), "", "auth", "login", dir); r.code != 0 {
+		t.Fatalf("auth login: exit %d\n%s", r.code, r.stderr)
+	}
+	files := tokenFiles(t, configDir)
+	if len(files) != 1 {
+		t.Fatalf("token files %q", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(files[0]), "copy.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLIEnv(t, noBrowserEnv(configDir), "", "auth", "logout", "all")
+	if left := tokenFiles(t, configDir); r.code != 0 || len(left) != 0 {
+		t.Errorf("logout all: exit %d, files left %q\nstdout:\n%s\nstderr:\n%s", r.code, left, r.stdout, r.stderr)
+	}
+}
