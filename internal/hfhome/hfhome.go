@@ -11,23 +11,12 @@ import (
 	"strings"
 )
 
-// Token returns the token from HF_TOKEN, then HUGGING_FACE_HUB_TOKEN, then
-// the token file (see [TokenPath]). It returns "" when none is set or the
-// file cannot be read: a missing token is not an error here, callers decide.
-func Token() string {
-	token, _ := Load()
-	return token
-}
-
-// TokenFileWarning returns [Load]'s warning alone.
-func TokenFileWarning() string {
-	_, warning := Load()
-	return warning
-}
-
-// Load returns the token as [Token] finds it and, when it comes from the
-// token file (no HF_TOKEN or HUGGING_FACE_HUB_TOKEN is set) and that file
-// is open to its group or to others (mode & 0o077 != 0), a warning, as in
+// Load returns the token from HF_TOKEN, then HUGGING_FACE_HUB_TOKEN, then
+// the token file (see [TokenPath]), "" when none is set or the file cannot
+// be read (a missing token is not an error here: callers decide); and,
+// when it comes from the token file (no HF_TOKEN or HUGGING_FACE_HUB_TOKEN
+// is set) and that file is open to its group or to others
+// (mode & 0o077 != 0), a warning, as in
 //
 //	the Hugging Face token file /home/u/.cache/huggingface/token is
 //	accessible to other users (mode 0644); restrict it with `chmod 600 /home/u/.cache/huggingface/token`

@@ -33,8 +33,8 @@ func TestLookupOrder(t *testing.T) {
 			t.Setenv("HF_HOME", tt.hfHome)
 			t.Setenv("HOME", t.TempDir())
 			t.Setenv("XDG_CACHE_HOME", "")
-			if got := Token(); got != tt.want {
-				t.Errorf("Token() = %q, want %q", got, tt.want)
+			if got, _ := Load(); got != tt.want {
+				t.Errorf("Load() token = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -113,11 +113,12 @@ func TestTokenFileWarning(t *testing.T) {
 			t.Setenv("HF_TOKEN", tt.hfToken)
 			t.Setenv("HUGGING_FACE_HUB_TOKEN", "")
 			t.Setenv("HF_TOKEN_PATH", path)
-			if got := TokenFileWarning(); got != tt.want {
-				t.Errorf("TokenFileWarning() = %q\nwant                 %q", got, tt.want)
+			tok, warning := Load()
+			if warning != tt.want {
+				t.Errorf("Load() warning = %q\nwant                 %q", warning, tt.want)
 			}
-			if tt.hfToken == "" && tt.path == "" && Token() != tt.content {
-				t.Errorf("Token() = %q, want %q: the file is still read", Token(), tt.content)
+			if tt.hfToken == "" && tt.path == "" && tok != tt.content {
+				t.Errorf("Load() token = %q, want %q: the file is still read", tok, tt.content)
 			}
 		})
 	}
