@@ -49,11 +49,7 @@ terminal before running the agent where nobody can sign in: a script, a pipe, "s
   tiny-agents auth login --mcp-config ~/.cursor/mcp.json`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Agent = args[0]
-			}
-			opts.Verbose = verboseFlag(cmd)
-			if err := checkTimeoutFlags(cmd); err != nil {
+			if err := bindAgentArgs(cmd, args, opts); err != nil {
 				return err
 			}
 			return runLogin(cmd.Context(), a, opts)
@@ -81,12 +77,13 @@ func runLogin(ctx context.Context, a *app, opts *agentOptions) (err error) {
 	}
 	defer ag.Close()
 	remote := 0
+	names := mcpclient.ServerNames(info.servers)
 	for i, s := range info.servers {
 		if !s.Remote() {
 			continue
 		}
 		remote++
-		st.out.print(fmt.Sprintf("server %q (%s): %s\n", info.names[i], urlredact.URL(s.URL), loginState(ctx, store, s, before)))
+		st.out.print(fmt.Sprintf("server %q (%s): %s\n", names[i], urlredact.URL(s.URL), loginState(ctx, store, s, before)))
 	}
 	if remote == 0 {
 		st.notice(fmt.Sprintf("agent %q has no sse or http server: nothing to sign in to", info.Agent))
@@ -186,8 +183,8 @@ asking you). Token values are never shown.`,
   tiny-agents auth list -o json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if output != outputText && output != outputJSON {
-				return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, output)}
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			return runList(cmd.Context(), a, output)
 		},

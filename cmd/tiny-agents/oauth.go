@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,7 +31,7 @@ func signInOpts(st *streams, cfg *agent.Config, opts *agentOptions) []agent.Opti
 	var out []mcpclient.Option
 	if store, err := tokenfile.Open(); err == nil {
 		out = append(out, mcpclient.WithTokenStore(store))
-	} else if hasRemote(cfg) {
+	} else if slices.ContainsFunc(cfg.Servers, mcpclient.ServerConfig.Remote) {
 		st.warn("sign-ins to MCP servers are kept for this run only: " + plainMessage(err))
 	}
 	if canAsk(st, opts) {
@@ -47,16 +48,7 @@ func canAsk(st *streams, opts *agentOptions) bool {
 	case signInNever:
 		return false
 	}
-	return isTerminal(st.stdin) || st.errTTY
-}
-
-func hasRemote(cfg *agent.Config) bool {
-	for _, s := range cfg.Servers {
-		if s.Remote() {
-			return true
-		}
-	}
-	return false
+	return st.inTTY || st.errTTY
 }
 
 // signInError is a sign-in that failed, or that nobody could be asked

@@ -51,14 +51,10 @@ runtime failure, 2 for a usage or configuration error, 129 after SIGHUP, 130 aft
   tiny-agents run --mcp-config ~/.cursor/mcp.json -p "what is on my calendar?"`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Agent = args[0]
-			}
-			opts.PromptSet = cmd.Flags().Changed("prompt")
-			opts.Verbose = verboseFlag(cmd)
-			if err := checkTimeoutFlags(cmd); err != nil {
+			if err := bindAgentArgs(cmd, args, &opts.agentOptions); err != nil {
 				return err
 			}
+			opts.PromptSet = cmd.Flags().Changed("prompt")
 			if err := opts.validate(); err != nil {
 				return err
 			}
@@ -76,7 +72,6 @@ runtime failure, 2 for a usage or configuration error, 129 after SIGHUP, 130 aft
 	return cmd
 }
 
-// addAgentFlags adds the flags that choose and connect the agent.
 // timeoutFlags are the duration flags that bound a wait; see
 // checkTimeoutFlags.
 var timeoutFlags = []string{"connect-timeout", "idle-timeout", "tool-timeout"}
@@ -96,6 +91,7 @@ func checkTimeoutFlags(cmd *cobra.Command) error {
 	return nil
 }
 
+// addAgentFlags adds the flags that choose and connect the agent.
 func addAgentFlags(cmd *cobra.Command, opts *agentOptions) {
 	f := cmd.Flags()
 	f.StringVar(&opts.Root, "root", "", "root directory of the built-in filesystem server (default: the current directory)")
@@ -103,12 +99,32 @@ func addAgentFlags(cmd *cobra.Command, opts *agentOptions) {
 	f.DurationVar(&opts.ConnectTimeout, "connect-timeout", 0, "bound on connecting each MCP server (default 1m, or connectTimeout in agent.json)")
 }
 
+// bindAgentArgs reads what every command that starts the agent takes the
+// same way: the agent argument, -v, and the timeout flags (checked).
+func bindAgentArgs(cmd *cobra.Command, args []string, o *agentOptions) error {
+	if len(args) == 1 {
+		o.Agent = args[0]
+	}
+	o.Verbose = verboseFlag(cmd)
+	return checkTimeoutFlags(cmd)
+}
+
+// checkOutput refuses an --output other than text and json.
+func checkOutput(output string) error {
+	if output != outputText && output != outputJSON {
+		return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, output)}
+	}
+	return nil
+}
+
 func (o *runOptions) validate() error {
-	switch {
-	case o.MaxTurns < 1:
+	if o.MaxTurns < 1 {
 		return &usageError{fmt.Errorf("--max-turns must be at least 1, not %d", o.MaxTurns)}
-	case o.Output != outputText && o.Output != outputJSON:
-		return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, o.Output)}
+	}
+	if err := checkOutput(o.Output); err != nil {
+		return err
+	}
+	switch {
 	case o.PromptSet && o.Prompt == "":
 		return &usageError{errors.New("-p needs a prompt")}
 	case o.Approve != approveNone && o.Approve != approveWrites && o.Approve != approveAll:
@@ -147,7 +163,7 @@ func runRun(ctx context.Context, a *app, opts *runOptions) (err error) {
 		return s.runPrompt(ctx, opts.Prompt)
 	}
 	in, isFile := a.stdin.(*os.File)
-	if opts.Output == outputText && isFile && isTerminal(in) && isTerminal(a.stdout) {
+	if opts.Output == outputText && isFile && st.inTTY && isTerminal(a.stdout) {
 		s.interactive = true
 		return s.readInteractive(ctx, in, a.stdout)
 	}

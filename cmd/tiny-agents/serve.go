@@ -72,16 +72,12 @@ requests finish for --shutdown-grace, cancels the rest, closes the MCP servers a
     -d '{"stream":true,"messages":[{"role":"user","content":"hello"}]}'`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Agent = args[0]
+			if err := bindAgentArgs(cmd, args, &opts.agentOptions); err != nil {
+				return err
 			}
-			opts.Verbose = verboseFlag(cmd)
 			opts.AddrSet = cmd.Flags().Changed("addr")
 			if !cmd.Flags().Changed("api-key") {
 				opts.APIKey = os.Getenv(envAPIKey)
-			}
-			if err := checkTimeoutFlags(cmd); err != nil {
-				return err
 			}
 			if err := opts.validate(); err != nil {
 				return err

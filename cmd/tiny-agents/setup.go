@@ -77,7 +77,7 @@ func startAgent(ctx context.Context, st *streams, opts *agentOptions) (*agent.Ag
 		return nil, nil, err
 	}
 	var ask func(agent.Input) (string, error)
-	if isTerminal(st.stdin) {
+	if st.inTTY {
 		ask = askInput(ctx, st)
 	}
 	warnings, err := cfg.ResolveInputs(ctx, ask)
@@ -225,7 +225,7 @@ func retryNotice(st *streams, verbose bool) func(inference.RetryInfo) {
 // describeAgent is what the banner and the "loaded" event show.
 func describeAgent(ag *agent.Agent, cfg *agent.Config, opts *agentOptions) *loadedInfo {
 	info := &loadedInfo{Agent: opts.agentName(), Model: cfg.Model, Tools: []toolInfo{},
-		servers: cfg.Servers, names: mcpclient.ServerNames(cfg.Servers)}
+		servers: cfg.Servers}
 	if cfg.EndpointURL != "" {
 		info.Endpoint = urlredact.URL(cfg.EndpointURL)
 	} else {

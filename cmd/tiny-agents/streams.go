@@ -14,6 +14,7 @@ import (
 // whether each is a terminal that takes colours.
 type streams struct {
 	stdin  io.Reader
+	inTTY  bool     // stdin is a terminal
 	out    *printer // stdout
 	errw   io.Writer
 	errTTY bool
@@ -27,10 +28,10 @@ type streams struct {
 
 func newStreams(a *app) *streams {
 	colorOK := os.Getenv("NO_COLOR") == ""
-	s := &streams{stdin: a.stdin, errw: a.stderr, errTTY: isTerminal(a.stderr), colorOK: colorOK,
-		red: newRedactor(), app: a}
+	s := &streams{stdin: a.stdin, inTTY: isTerminal(a.stdin), errw: a.stderr, errTTY: isTerminal(a.stderr),
+		colorOK: colorOK, red: newRedactor(), app: a}
 	s.out = newPrinter(a.stdout, colorOK && colorTerminal(a.stdout))
-	s.errOut = newPrinter(a.stderr, colorOK && colorTerminal(a.stderr))
+	s.errOut = newPrinter(a.stderr, colorOK && s.errTTY && colorTerminal(a.stderr))
 	return s
 }
 

@@ -28,15 +28,11 @@ for "run"; no model is called and no token is needed.`,
   tiny-agents tools --mcp-config .vscode/mcp.json --output json`,
 		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Agent = args[0]
-			}
-			opts.Verbose = verboseFlag(cmd)
-			if err := checkTimeoutFlags(cmd); err != nil {
+			if err := bindAgentArgs(cmd, args, &opts.agentOptions); err != nil {
 				return err
 			}
-			if opts.Output != outputText && opts.Output != outputJSON {
-				return &usageError{fmt.Errorf("--output must be %q or %q, not %q", outputText, outputJSON, opts.Output)}
+			if err := checkOutput(opts.Output); err != nil {
+				return err
 			}
 			return runTools(cmd.Context(), a, opts)
 		},

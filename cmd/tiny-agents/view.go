@@ -33,7 +33,6 @@ type loadedInfo struct {
 	Tools    []toolInfo `json:"tools"`
 
 	servers []mcpclient.ServerConfig // as connected, for `auth login`
-	names   []string                 // their display names
 }
 
 type toolInfo struct {
