@@ -1,12 +1,12 @@
 package mcpclient
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/tiny-agents-go/tiny-agents/internal/jsonvalue"
 )
 
 // Elicitation actions.
@@ -62,10 +62,7 @@ func AcceptDefaults(_ context.Context, req ElicitationRequest) (ElicitationResul
 		if len(p.Default) == 0 {
 			continue
 		}
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(p.Default))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err == nil {
+		if v, err := jsonvalue.Decode(p.Default); err == nil {
 			content[name] = v
 		}
 	}
