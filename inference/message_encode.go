@@ -1,9 +1,6 @@
 package inference
 
-import (
-	"encoding/json"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // appendMessages encodes messages as a JSON array, each as
 // ChatMessage.MarshalJSON does, without going through encoding/json: it
@@ -28,11 +25,21 @@ func appendMessage(b []byte, m *ChatMessage) ([]byte, error) {
 	b = appendJSONString(b, m.Role)
 	b = append(b, `,"content":`...)
 	if m.Parts != nil {
-		parts, err := json.Marshal(m.Parts)
-		if err != nil {
-			return nil, err
+		// Each part's MarshalJSON, appended as it is: through
+		// json.Marshal(m.Parts), encoding/json would scan every part's
+		// output (an image's data URL) a second time.
+		b = append(b, '[')
+		for i := range m.Parts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			part, err := m.Parts[i].MarshalJSON()
+			if err != nil {
+				return nil, err
+			}
+			b = append(b, part...)
 		}
-		b = append(b, parts...)
+		b = append(b, ']')
 	} else {
 		b = appendJSONString(b, m.Content)
 	}

@@ -132,3 +132,18 @@ func referenceMessages(msgs []ChatMessage) []json.RawMessage {
 	}
 	return out
 }
+
+// BenchmarkAppendImageMessage encodes a message with a 1 MB image sent as
+// a data: URL.
+func BenchmarkAppendImageMessage(b *testing.B) {
+	msgs := []ChatMessage{{Role: RoleUser, Parts: []ContentPart{TextPart("what is this?"),
+		ImagePart("data:image/png;base64," + strings.Repeat("QUJD", 1<<18))}}}
+	buf, _ := appendMessages(nil, msgs)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := appendMessages(buf[:0], msgs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
