@@ -100,7 +100,7 @@ func WithServerStderr(w io.Writer) Option { return func(o *options) { o.stderr =
 // closed).
 func New(ctx context.Context, cfg *Config, opts ...Option) (*Agent, error) {
 	if cfg == nil {
-		return nil, errors.New("agent: nil config")
+		return nil, &ConfigError{Source: "agent.New", Msg: "the config is nil"}
 	}
 	if err := cfg.validateModel(firstNonEmpty(cfg.Source, "agent config")); err != nil {
 		return nil, err

@@ -142,6 +142,13 @@ func TestLoadPaths(t *testing.T) {
 	if _, err := Load(t.Context(), "./nope", LoadOptions{}); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("missing path: %v", err)
 	}
+	// A folder without agent.json is a configuration mistake (exit 2 in
+	// the CLI), as a broken agent.json is.
+	var cfgErr *ConfigError
+	empty := t.TempDir()
+	if _, err := Load(t.Context(), empty, LoadOptions{}); !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), "no agent.json") {
+		t.Errorf("folder without agent.json: %v, want a *ConfigError", err)
+	}
 }
 
 func TestLoadFromHubAndCache(t *testing.T) {

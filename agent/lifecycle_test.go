@@ -98,8 +98,9 @@ func TestNewNilConfig(t *testing.T) {
 		}
 	}()
 	a, err := agent.New(t.Context(), nil)
-	if err == nil || a != nil {
-		t.Fatalf("New(ctx, nil) = %v, %v; want an error", a, err)
+	var ce *agent.ConfigError
+	if !errors.As(err, &ce) || a != nil {
+		t.Fatalf("New(ctx, nil) = %v, %v; want a *ConfigError, as the package doc says", a, err)
 	}
 }
 

@@ -86,6 +86,11 @@ func resolveCwd(cfg *Config, dir string) {
 // loadDir reads dir/agent.json and the prompt file of a folder.
 func loadDir(fsys fs.FS, dir, source string) (*Config, error) {
 	data, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, "agent.json")))
+	if errors.Is(err, fs.ErrNotExist) {
+		// A folder that is not an agent: a mistake in the agent.json's
+		// place, as a broken one is.
+		return nil, &ConfigError{Source: source, Msg: "no agent.json in this folder"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("agent: %s: no agent.json: %w", source, err)
 	}
