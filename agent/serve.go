@@ -170,16 +170,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		route(w, r, http.MethodGet, h.health)
 		return
 	}
+	if r.URL.Path == pathChat {
+		// Every answer of the route has one, refusals too: SDKs report it.
+		w.Header().Set("X-Request-Id", newCompletionID())
+	}
 	if !h.authorized(w, r) {
 		return
 	}
-	switch r.URL.Path {
-	case pathChat:
+	switch model, isModel := strings.CutPrefix(r.URL.Path, pathModels+"/"); {
+	case r.URL.Path == pathChat:
 		route(w, r, http.MethodPost, h.chat)
-	case pathModels:
+	case r.URL.Path == pathModels:
 		route(w, r, http.MethodGet, h.models)
-	case pathModels + "/" + h.model:
+	case isModel && model == h.model:
 		route(w, r, http.MethodGet, h.modelInfo)
+	case isModel:
+		writeError(w, http.StatusNotFound, &apiError{Type: errInvalidRequest, Code: "model_not_found",
+			Message: "the model " + model + " does not exist here; this server runs " + h.model})
 	default:
 		writeError(w, http.StatusNotFound, &apiError{Type: errInvalidRequest, Code: "unknown_url",
 			Message: "unknown route " + r.URL.Path + "; try POST " + pathChat})
@@ -259,8 +266,7 @@ func (h *handler) modelObject() modelObject {
 
 // chat serves POST /v1/chat/completions.
 func (h *handler) chat(w http.ResponseWriter, r *http.Request) {
-	id := newCompletionID()
-	w.Header().Set("X-Request-Id", id) // on errors too: SDKs report it
+	id := w.Header().Get("X-Request-Id") // set by ServeHTTP
 	if h.slots != nil {
 		select {
 		case h.slots <- struct{}{}:

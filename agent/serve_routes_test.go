@@ -31,9 +31,10 @@ func TestServeModelRetrieve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(other.Body)
 	other.Body.Close()
-	if other.StatusCode != http.StatusNotFound {
-		t.Errorf("another model: status %d, want 404", other.StatusCode)
+	if other.StatusCode != http.StatusNotFound || !strings.Contains(string(body), `"model_not_found"`) {
+		t.Errorf("another model: status %d, %s; want 404 model_not_found", other.StatusCode, body)
 	}
 }
 
@@ -46,6 +47,20 @@ func TestServeRequestIDOnErrors(t *testing.T) {
 	io.Copy(io.Discard, resp.Body)
 	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("X-Request-Id") == "" {
 		t.Errorf("status %d, X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+	keyed := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{APIKey: "k"})
+	resp = post(t, keyed, userRequest(false, "hi"), "Authorization", "Bearer wrong")
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("X-Request-Id") == "" {
+		t.Errorf("wrong key: status %d, X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+	get, err := http.Get(url + "/v1/chat/completions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get.Body.Close()
+	if get.StatusCode != http.StatusMethodNotAllowed || get.Header.Get("X-Request-Id") == "" {
+		t.Errorf("GET: status %d, X-Request-Id %q", get.StatusCode, get.Header.Get("X-Request-Id"))
 	}
 }
 
