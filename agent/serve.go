@@ -61,6 +61,14 @@ type HandlerOptions struct {
 	// through long tool calls. Zero means [DefaultKeepAlive], a negative
 	// value none.
 	KeepAlive time.Duration
+	// Redact, if non-nil, is applied to what a run sends the client: the
+	// events of a stream (the model's chunks one at a time, so a secret
+	// split between two chunks passes), the answer and tool trail of a
+	// reply, and error messages, which can quote what the model's
+	// endpoint said about the request, its credentials included. The CLI
+	// passes its redactor: the token and the other secrets of the agent
+	// become "[redacted]".
+	Redact func(string) string
 	// Logger receives a warning for each request that fails on the
 	// server's side (with the whole error, which the client does not get)
 	// and a debug line for each client that goes away. Nil means
@@ -114,7 +122,10 @@ type HandlerOptions struct {
 // 503 when the agent is closed, 500 otherwise (the details go to the
 // Logger only). Every answer of the chat route carries an X-Request-Id.
 func NewHandler(a *Agent, opts HandlerOptions) http.Handler {
-	h := &handler{a: a, model: opts.Model, log: opts.Logger, maxBody: opts.MaxBodyBytes}
+	h := &handler{a: a, model: opts.Model, log: opts.Logger, maxBody: opts.MaxBodyBytes, redact: opts.Redact}
+	if h.redact == nil {
+		h.redact = func(s string) string { return s }
+	}
 	if h.model == "" {
 		h.model = a.ModelName()
 	}
@@ -153,6 +164,7 @@ type handler struct {
 	log       *slog.Logger
 	maxBody   int64         // negative: no bound
 	keepAlive time.Duration // 0: no keep-alive comments
+	redact    func(string) string
 	slots     chan struct{} // one token per running completion; nil: no bound
 	keyHash   []byte        // SHA-256 of the API key, nil without one
 }
@@ -321,7 +333,7 @@ func (c *completion) complete(msgs []inference.ChatMessage) {
 		switch e := ev.(type) {
 		case *mcpclient.ToolResultEvent:
 			trail = append(trail, toolTrailEntry{ID: e.Call.ID, Name: e.Call.Function.Name,
-				Arguments: e.Call.Function.Arguments, Content: e.Message.Content})
+				Arguments: c.h.redact(e.Call.Function.Arguments), Content: c.h.redact(e.Message.Content)})
 		case *mcpclient.RunEndEvent:
 			end = e
 		}
@@ -331,7 +343,7 @@ func (c *completion) complete(msgs []inference.ChatMessage) {
 		return
 	}
 	out := chatCompletion{ID: c.id, Object: "chat.completion", Created: c.created, Model: c.h.model,
-		Choices: []completionChoice{{Message: assistantMessage{Role: inference.RoleAssistant, Content: end.Answer},
+		Choices: []completionChoice{{Message: assistantMessage{Role: inference.RoleAssistant, Content: c.h.redact(end.Answer)},
 			FinishReason: finishReason(end.Reason)}},
 		Usage: inference.Usage{},
 		Extra: runSummary{StopReason: string(end.Reason), Turns: end.Turns, ToolTrail: trail}}
@@ -376,6 +388,7 @@ func (c *completion) stream(msgs []inference.ChatMessage) {
 // the Logger gets the error.
 func (c *completion) fail(err error, s *eventStream) {
 	status, apiErr := classifyRunError(c.r.Context(), err)
+	apiErr.Message = c.h.redact(apiErr.Message)
 	if c.r.Context().Err() != nil {
 		c.h.log.Debug("chat completion " + c.id + " cancelled: " + err.Error())
 	} else {

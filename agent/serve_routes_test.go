@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -176,6 +177,37 @@ func TestServeUnderPrefix(t *testing.T) {
 		srv.Close()
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id":"m"`) {
 			t.Errorf("StripPrefix(%q): status %d: %s", prefix, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestServeRedact: what a run sends the client goes through
+// HandlerOptions.Redact: an error that quotes the model's endpoint, a
+// tool's result, the model's text, in a stream and in a reply.
+func TestServeRedact(t *testing.T) {
+	const secret = "hf_servesecret77"
+	redact := func(s string) string { return strings.ReplaceAll(s, secret, "[redacted]") }
+	toolRound := []inferencetest.Step{
+		inferencetest.ToolCalls(inferencetest.ToolCall{ID: "c1", Name: "echo", Arguments: []string{`{"text":"key ` + secret + `"}`}}),
+		{Text: []string{"the key is " + secret}, ToolCalls: []inferencetest.ToolCall{{ID: "c2", Name: "task_complete", Arguments: []string{"{}"}}}},
+	}
+	for name, steps := range map[string][]inferencetest.Step{
+		"endpoint error": {inferencetest.HTTPError(400, `{"error":{"message":"bad header Bearer `+secret+`"}}`)},
+		"tool and text":  toolRound,
+	} {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", name, stream), func(t *testing.T) {
+				llm := inferencetest.NewServer(t, steps...)
+				url := serveHandler(t, serveAgent(t, llm.URL), agent.HandlerOptions{Redact: redact})
+				resp := post(t, url, userRequest(stream, "hi"))
+				body, _ := io.ReadAll(resp.Body)
+				if strings.Contains(string(body), secret) {
+					t.Errorf("status %d, the secret is sent:\n%s", resp.StatusCode, body)
+				}
+				if !strings.Contains(string(body), "[redacted]") {
+					t.Errorf("status %d, nothing redacted:\n%s", resp.StatusCode, body)
+				}
+			})
 		}
 	}
 }

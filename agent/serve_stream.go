@@ -170,7 +170,7 @@ func (s *eventStream) send(v any) error {
 // sendData sends one event; the timer flushes it.
 func (s *eventStream) sendData(data string) error {
 	var m sse.Message
-	m.AppendData(data)
+	m.AppendData(s.c.h.redact(data))
 	s.out.Reset()
 	m.WriteTo(&s.out)
 	s.mu.Lock()

@@ -251,3 +251,18 @@ func TestServeUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestServeRedactsSecrets: what serve sends a client holds none of the
+// run's secrets, as run's output does not: here the model's endpoint
+// quotes the token back in its error.
+func TestServeRedactsSecrets(t *testing.T) {
+	const token = "hf_serve_e2e_token_42"
+	llm := inferencetest.NewServer(t, inferencetest.HTTPError(400, `{"error":{"message":"bad credentials Bearer `+token+`"}}`))
+	p, url := startServe(t, []string{"HF_TOKEN=" + token}, writeAgent(t, llm.URL))
+	status, b := chat(t, url, `{"messages":[{"role":"user","content":"hi"}]}`)
+	if status != http.StatusBadGateway || strings.Contains(b, token) || !strings.Contains(b, "[redacted]") {
+		t.Errorf("status %d, body %s; want a 502 with the token redacted", status, b)
+	}
+	p.signal(t, syscall.SIGTERM)
+	p.wait(t, 5*time.Second)
+}

@@ -172,7 +172,7 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) (err error) {
 
 	log := slog.New(&warnHandler{st: st, verbose: opts.Verbose})
 	h := agent.NewHandler(ag, agent.HandlerOptions{APIKey: opts.APIKey, MaxBodyBytes: int64(opts.MaxBody),
-		MaxConcurrent: opts.MaxConcurrent, Model: info.Model, Logger: log})
+		MaxConcurrent: opts.MaxConcurrent, Model: info.Model, Redact: st.redactor().String, Logger: log})
 	return serveUntilSignal(ctx, a, st, ln, h, opts.ShutdownGrace)
 }
 
